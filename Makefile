@@ -1,0 +1,34 @@
+# The two set-up commands of the README. Both install the Debian packages the build needs
+# (scripts/install-deps.sh, sudo when not root), then configure and build a release build.
+#   make run   - run the main job
+#   make test  - run the test suite through ctest
+#   make bench - run the benchmarks
+PRESET ?= release
+BUILD_DIR := build/$(PRESET)
+JOBS ?= $(shell nproc)
+
+.PHONY: all deps build run test test-all bench clean
+
+all: build
+
+deps:
+	scripts/install-deps.sh
+
+build: deps
+	cmake --preset $(PRESET)
+	cmake --build --preset $(PRESET) -j $(JOBS)
+
+run: build
+	$(BUILD_DIR)/grokking train --config configs/default.yaml --save_dir runs/default --overwrite
+
+test: build
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS) -LE slow
+
+test-all: build
+	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
+
+bench: build
+	$(BUILD_DIR)/bench_gemm
+
+clean:
+	rm -rf build

@@ -1,0 +1,45 @@
+#include "grokking/core/gemm.h"
+
+#include "grokking/core/error.h"
+
+#if defined(GROK_GEMM_ONEDNN)
+#include <oneapi/dnnl/dnnl.h>
+#elif defined(GROK_GEMM_CBLAS)
+#include <cblas.h>
+#else
+#error "define GROK_GEMM_ONEDNN or GROK_GEMM_CBLAS"
+#endif
+
+namespace grok {
+
+void gemm(Trans trans_a, Trans trans_b, int m, int n, int k, float alpha, const float* a, int lda,
+          const float* b, int ldb, float beta, float* c, int ldc) {
+  if (m == 0 || n == 0) return;
+#if defined(GROK_GEMM_ONEDNN)
+  // dnnl_sgemm is row-major (oneDNN ≥ 1.0), exactly our convention.
+  const dnnl_status_t status =
+      dnnl_sgemm(trans_a == Trans::kYes ? 'T' : 'N', trans_b == Trans::kYes ? 'T' : 'N', m, n, k,
+                 alpha, a, lda, b, ldb, beta, c, ldc);
+  GROK_CHECK(status == dnnl_success, "dnnl_sgemm failed with status {} (m={} n={} k={})",
+             static_cast<int>(status), m, n, k);
+#else
+  cblas_sgemm(CblasRowMajor, trans_a == Trans::kYes ? CblasTrans : CblasNoTrans,
+              trans_b == Trans::kYes ? CblasTrans : CblasNoTrans, m, n, k, alpha, a, lda, b, ldb,
+              beta, c, ldc);
+#endif
+}
+
+void gemm(Trans trans_a, Trans trans_b, int m, int n, int k, double alpha, const double* a,
+          int lda, const double* b, int ldb, double beta, double* c, int ldc) {
+  gemm_reference(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
+}
+
+std::string gemm_backend_name() {
+#if defined(GROK_GEMM_ONEDNN)
+  return "onednn";
+#else
+  return "cblas";
+#endif
+}
+
+}  // namespace grok
