@@ -1,10 +1,79 @@
 // grokking: the command-line program. Dispatches to one cmd_<verb>.cc per subcommand and maps
-// grok::Error to exit codes (1 runtime, 2 usage).
+// grok::Error to exit codes (1 runtime, 2 usage), printing one clear line.
 #include <fmt/format.h>
 
-#include "grokking/core/error.h"
+#include <cstring>
+#include <string>
+#include <vector>
 
-int main() {
-  fmt::print("grokking {}\n", GROK_VERSION);
-  return 0;
+#include "commands.h"
+#include "grokking/core/error.h"
+#include "grokking/core/gemm.h"
+#include "grokking/core/options.h"
+
+namespace {
+
+struct Command {
+  const char* verb;
+  int (*run)(int, const char* const*);
+  const char* summary;
+};
+
+const std::vector<Command>& commands() {
+  static const std::vector<Command> list = {
+      {"train", grok::cli::cmd_train, "train a transformer on a modular arithmetic task"},
+      {"inspect", grok::cli::cmd_inspect, "print and verify a checkpoint directory"},
+      {"data", grok::cli::cmd_data, "write a task's train/val split as CSV"},
+  };
+  return list;
+}
+
+void print_usage() {
+  fmt::print(
+      "grokking {} — train transformers until they grok, distil and analyse them.\n\n"
+      "usage: grokking <command> [options]    (grokking <command> --help for its options)\n\n"
+      "commands:\n",
+      GROK_VERSION);
+  for (const auto& c : commands()) fmt::print("  {:<10} {}\n", c.verb, c.summary);
+  fmt::print(
+      "\nexit codes: 0 success, 1 runtime failure, 2 usage error, 130/143 stopped by "
+      "SIGINT/SIGTERM after checkpointing\n");
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  if (argc < 2 || std::strcmp(argv[1], "help") == 0 || std::strcmp(argv[1], "--help") == 0 ||
+      std::strcmp(argv[1], "-h") == 0) {
+    if (argc >= 3 && std::strcmp(argv[1], "help") == 0) {
+      const char* forwarded[] = {argv[2], "--help"};
+      for (const auto& c : commands())
+        if (c.verb == std::string(argv[2])) return c.run(2, forwarded);
+    }
+    print_usage();
+    return argc < 2 ? grok::kExitUsage : grok::kExitOk;
+  }
+  if (std::strcmp(argv[1], "--version") == 0) {
+    fmt::print("grokking {} (gemm: {})\n", GROK_VERSION, grok::gemm_backend_name());
+    return grok::kExitOk;
+  }
+  const std::string verb = argv[1];
+  for (const auto& c : commands()) {
+    if (verb != c.verb) continue;
+    try {
+      return c.run(argc - 1, argv + 1);
+    } catch (const grok::Error& e) {
+      fmt::print(stderr, "grokking {}: error: {}\n", verb, e.what());
+      return e.exit_code();
+    } catch (const std::exception& e) {
+      fmt::print(stderr, "grokking {}: error: {}\n", verb, e.what());
+      return grok::kExitRuntime;
+    }
+  }
+  std::vector<std::string> verbs;
+  for (const auto& c : commands()) verbs.push_back(c.verb);
+  const std::string hint = grok::closest_name(verb, verbs);
+  fmt::print(stderr, "grokking: unknown command '{}'{}; see grokking --help\n", verb,
+             hint.empty() ? "" : " (did you mean '" + hint + "'?)");
+  return grok::kExitUsage;
 }

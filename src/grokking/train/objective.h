@@ -1,0 +1,48 @@
+// What a training step minimises. The trainer runs the student's forward, hands the logits
+// (and, through the model, its taps) to an Objective, which returns the batch's loss sums and
+// writes d_logits and any tap gradients; the trainer then runs backward and the optimizer.
+// Cross-entropy (training from labels) is one Objective; distillation (distill/) is another.
+#pragma once
+
+#include <cstdint>
+#include <string>
+#include <vector>
+
+#include "grokking/model/transformer.h"
+
+namespace grok {
+
+struct ObjectiveSums {
+  double loss = 0;                 // sum over the batch's examples of the total objective
+  int64_t correct = 0;             // argmax == label
+  std::vector<double> components;  // sums of each component_names() entry
+};
+
+class Objective {
+ public:
+  virtual ~Objective() = default;
+  // Extra history columns (e.g. logit_loss), summed per batch and averaged per epoch.
+  virtual std::vector<std::string> component_names() const { return {}; }
+  // Whether the model must compute every position of its last layer (taps on it).
+  virtual bool needs_full_last_layer() const { return false; }
+  // Called after forward. example_ids [B] index the training split; labels [B]. Writes
+  // d_logits [B,C] = d(mean objective over the batch)/d logits, and may add into the model's
+  // tap gradients.
+  virtual ObjectiveSums loss_and_gradient(Transformer<float>& model, const float* logits,
+                                          const int32_t* labels, const int32_t* example_ids,
+                                          int batch, float* d_logits) = 0;
+};
+
+// Mean softmax cross-entropy against the labels (REFERENCE.md §3).
+class CrossEntropyObjective : public Objective {
+ public:
+  explicit CrossEntropyObjective(int classes) : classes_(classes) {}
+  ObjectiveSums loss_and_gradient(Transformer<float>& model, const float* logits,
+                                  const int32_t* labels, const int32_t* example_ids, int batch,
+                                  float* d_logits) override;
+
+ private:
+  int classes_;
+};
+
+}  // namespace grok
