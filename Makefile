@@ -7,6 +7,8 @@ PRESET ?= release
 BUILD_DIR := build/$(PRESET)
 JOBS ?= $(shell nproc)
 
+VENV := .venv
+
 .PHONY: all deps build run test test-all bench clean
 
 all: build
@@ -21,10 +23,15 @@ build: deps
 run: build
 	$(BUILD_DIR)/grokking train --config configs/default.yaml --save_dir runs/default --overwrite
 
-test: build
+# A project-local Python environment for the interoperability tests (safetensors from PyPI).
+$(VENV)/bin/python:
+	python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet safetensors numpy
+
+test: build $(VENV)/bin/python
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS) -LE slow
 
-test-all: build
+test-all: build $(VENV)/bin/python
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
 
 bench: build

@@ -14,7 +14,7 @@ void declare_task_options(OptionSet& options, TaskConfig& task) {
   options.add("p", &task.p, "modulus (prime for /)");
   options.add_custom({"operation", {}, "operation mod p: + - * /", "", false, true,
                       [&task](const std::string& t) { task.operation = parse_operation(t); },
-                      [&task] { return "\"" + to_string(task.operation) + "\""; }});
+                      [&task] { return fmt::format("\"{}\"", to_string(task.operation)); }});
   options.add("train_fraction", &task.train_fraction, "fraction of pairs used for training");
   options.add("seed", &task.seed, "seed of the split, initialisation, order and dropout");
 }

@@ -19,7 +19,7 @@ struct TrainConfig {
   int epochs = 150;
   int batch_size = 512;
   int64_t max_steps = 0;  // 0: no limit
-  int eval_batch_size = 2048;
+  int eval_batch_size = 512;
   std::string save_dir;        // default runs/train-<timestamp>
   std::string checkpoint_dir;  // default <save_dir>/checkpoints
   int checkpoint_every = 10;   // epochs; the final epoch is always saved

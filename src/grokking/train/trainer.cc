@@ -9,6 +9,7 @@
 
 #include "grokking/core/atomic_file.h"
 #include "grokking/core/error.h"
+#include "grokking/core/gemm.h"
 #include "grokking/core/memory.h"
 #include "grokking/core/threads.h"
 #include "grokking/core/timer.h"
@@ -67,18 +68,18 @@ std::vector<std::string> history_columns(const Objective& objective) {
 
 // Refuses to start a fresh run over an existing one unless --overwrite, which removes the
 // files a run writes (and nothing else).
-void prepare_run_directory(const TrainConfig& config, const std::string& history_file) {
+void prepare_run_directory(const TrainConfig& config, const RunCheckpointer& checkpointer,
+                           const std::string& history_file) {
   const fs::path dir = config.save_dir;
-  const fs::path checkpoints = config.checkpoint_dir;
-  const bool has_checkpoints = fs::exists(checkpoints) && !fs::is_empty(checkpoints);
+  const bool has_checkpoints = checkpointer.holds_checkpoints();
   const bool has_history = fs::exists(dir / history_file);
   if ((has_checkpoints || has_history) && !config.resume) {
     if (!config.overwrite)
       throw UsageError(fmt::format(
           "save_dir: '{}' already holds a run{}; pass --resume to continue it or --overwrite "
           "to start again",
-          dir.string(), has_checkpoints ? " (checkpoints in " + checkpoints.string() + ")" : ""));
-    fs::remove_all(checkpoints);
+          dir.string(), has_checkpoints ? " (checkpoints in " + config.checkpoint_dir + ")" : ""));
+    checkpointer.clear();
     for (const char* name : {"summary.json", "config.yaml"}) fs::remove(dir / name);
     fs::remove(dir / history_file);
   }
@@ -94,8 +95,8 @@ TrainResult run_training(const TrainerSetup& setup, const Split& split) {
   set_num_threads(config.threads);
   install_stop_handlers();
 
-  prepare_run_directory(config, setup.history_file);
-  write_file_atomic(fs::path(config.save_dir) / "config.yaml", setup.config_yaml);
+  RunCheckpointer checkpointer(config, setup.extra_metadata);
+  prepare_run_directory(config, checkpointer, setup.history_file);
 
   const TensorLayout layout = param_layout(config.model);
   Buffer<float> params(layout.total_size(), 0.0f);
@@ -113,7 +114,6 @@ TrainResult run_training(const TrainerSetup& setup, const Split& split) {
 
   History history(history_columns(objective));
   const fs::path history_path = fs::path(config.save_dir) / setup.history_file;
-  RunCheckpointer checkpointer(config, setup.extra_metadata);
   TrainingState state;
   state.component_sums.assign(objective.component_names().size(), 0.0);
   if (config.resume) {
@@ -139,11 +139,12 @@ TrainResult run_training(const TrainerSetup& setup, const Split& split) {
     }
   }
 
-  const int steps_per_epoch = steps_per_epoch(train.size(), batch_size);
+  write_file_atomic(fs::path(config.save_dir) / "config.yaml", setup.config_yaml);
+  const int steps_in_epoch = steps_per_epoch(train.size(), batch_size);
   const int64_t total_steps =
       config.max_steps > 0 ? std::min<int64_t>(config.max_steps,
-                                               int64_t{steps_per_epoch} * config.epochs)
-                           : int64_t{steps_per_epoch} * config.epochs;
+                                               int64_t{steps_in_epoch} * config.epochs)
+                           : int64_t{steps_in_epoch} * config.epochs;
   const Stopwatch wall;
   const double elapsed_before = state.elapsed_s;
   const int64_t step_before = state.step;
@@ -156,7 +157,7 @@ TrainResult run_training(const TrainerSetup& setup, const Split& split) {
 
   while (state.epoch < config.epochs && !state.finished) {
     const std::vector<int32_t> order = epoch_order(train.size(), config.task.seed, state.epoch);
-    for (int b = static_cast<int>(state.batch_in_epoch); b < steps_per_epoch; ++b) {
+    for (int b = static_cast<int>(state.batch_in_epoch); b < steps_in_epoch; ++b) {
       const int begin = b * batch_size;
       const int count = std::min(batch_size, train.size() - begin);
       const int32_t* ids = order.data() + begin;
@@ -183,7 +184,7 @@ TrainResult run_training(const TrainerSetup& setup, const Split& split) {
       for (std::size_t c = 0; c < sums.components.size(); ++c)
         state.component_sums[c] += sums.components[c];
       if (config.max_steps > 0 && state.step >= config.max_steps) state.finished = true;
-      if (const int signal = stop_signal(); signal != 0 && b + 1 < steps_per_epoch &&
+      if (const int signal = stop_signal(); signal != 0 && b + 1 < steps_in_epoch &&
                                             !state.finished) {
         save();
         progress.message(fmt::format("stopped by signal {} at step {}; checkpoint saved in {}",
@@ -262,14 +263,15 @@ TrainResult run_training(const TrainerSetup& setup, const Split& split) {
     s[key] = epoch ? nlohmann::ordered_json(*epoch) : nlohmann::ordered_json(nullptr);
   }
   s["parameters"] = layout.parameter_count();
-  s["timing"] = {{"wall_s", elapsed_before + wall.seconds()},
+  s["timing"] = nlohmann::ordered_json{{"wall_s", elapsed_before + wall.seconds()},
                  {"wall_s_this_process", wall.seconds()},
                  {"steps_per_s", wall.seconds() > 0 ? (state.step - step_before) / wall.seconds()
                                                     : 0.0},
                  {"peak_rss_mb", static_cast<double>(peak_rss_bytes()) / (1 << 20)},
                  {"threads", num_threads()}};
-  s["versions"] = {{"grokking", GROK_VERSION}, {"gemm", gemm_backend_name()},
-                   {"compiler", __VERSION__}};
+  s["versions"] = nlohmann::ordered_json{{"grokking", GROK_VERSION},
+                                         {"gemm", gemm_backend_name()},
+                                         {"compiler", std::string(__VERSION__)}};
   if (!setup.extra_metadata.is_null()) s["run"] = setup.extra_metadata;
   write_file_atomic(fs::path(config.save_dir) / "summary.json", s.dump(2) + "\n");
   return result;

@@ -1,0 +1,34 @@
+// Inverted dropout (REFERENCE.md §2): keep with probability 1 − rate, scale kept values by
+// 1/(1 − rate). Two sites per layer: the attention output after Wo (site 2l) and the FFN
+// gate g (site 2l+1).
+//
+// The mask is a pure function of (seed, step, site, row, column), where row = example·T +
+// position is the row in position layout: element (row, col) of site s reads word col % 4 of
+// Philox(seed, kDropout, step).block(s·2^44 + row·2^20 + col/4), and is kept iff its top 24
+// bits ≥ round(rate·2^24). So an example's mask depends neither on the batch size, nor on
+// max_batch, nor on which rows a trimmed layer computes.
+#pragma once
+
+#include <cstdint>
+
+#include "grokking/core/philox.h"
+#include "grokking/model/rows.h"
+
+namespace grok {
+
+inline constexpr int kDropoutRowBits = 24;  // rows < 2^24
+inline constexpr int kDropoutColBits = 22;  // columns < 2^22
+
+struct DropoutSite {
+  uint64_t seed = 0;
+  uint64_t step = 0;
+  int site = 0;
+  double rate = 0;
+  // 1/(1 − rate), the scale of kept values.
+  double keep_scale() const { return 1.0 / (1.0 - rate); }
+};
+
+// mask [N, W] (bytes, 1 = keep) for the rows of `rows`.
+void dropout_mask(const DropoutSite& site, RowSet rows, int width, uint8_t* mask);
+
+}  // namespace grok

@@ -1,0 +1,127 @@
+// The feed-forward half of a pre-norm layer (REFERENCE.md §2):
+//   out = x + dropout(SiLU(xn·W1) ⊙ (xn·W3)) · W2,  xn = RMSNorm(x),  hidden F = 4D.
+// Dropout sits on the gate g, before W2.
+#pragma once
+
+#include <cmath>
+#include <cstdint>
+#include <cstring>
+
+#include "grokking/model/activation.h"
+#include "grokking/model/dropout.h"
+#include "grokking/model/rms_norm.h"
+#include "grokking/model/rows.h"
+
+namespace grok {
+
+template <typename S>
+struct FfnParams {
+  const S* norm_scale;  // [D]
+  const S* w1;          // [D,F]
+  const S* w3;          // [D,F]
+  const S* w2;          // [F,D]
+};
+
+template <typename S>
+struct FfnGrads {
+  S* norm_scale;
+  S* w1;
+  S* w3;
+  S* w2;
+};
+
+// What forward saves for backward, in position layout. mask is unused without dropout.
+template <typename S>
+struct FfnSaved {
+  S* xn;          // [B*T, D] normed input
+  S* inv_rms;     // [B*T]
+  S* a;           // [B*T, F] xn·W1
+  S* b;           // [B*T, F] xn·W3
+  S* sig;         // [B*T, F] sigmoid(a)
+  S* g;           // [B*T, F] gate after dropout, the input of W2
+  uint8_t* mask;  // [B*T, F]
+};
+
+// Work buffers, overwritten: two [B*T, F] and one [B*T, D].
+template <typename S>
+struct FfnScratch {
+  S* f0;
+  S* f1;
+  S* d0;
+};
+
+// x [B*T, D] → out [B*T, D] (q_rows of shape only); dropout null = off.
+template <typename S>
+void ffn_forward(const FfnParams<S>& p, const LayerShape& shape, const DropoutSite* dropout,
+                 const S* x, const FfnSaved<S>& saved, S* out) {
+  const int d = shape.dim, f = 4 * shape.dim;
+  const RowSet rows = shape.q_rows();
+  rms_norm_forward(rows, d, x, p.norm_scale, saved.xn, saved.inv_rms);
+  gemm_rows(rows, Trans::kNo, f, d, saved.xn, p.w1, S(0), saved.a);
+  gemm_rows(rows, Trans::kNo, f, d, saved.xn, p.w3, S(0), saved.b);
+  if (dropout) dropout_mask(*dropout, rows, f, saved.mask);
+  const S keep_scale = dropout ? static_cast<S>(dropout->keep_scale()) : S(1);
+#pragma omp parallel for if (static_cast <long>(rows.count) * f >= kParallelMinElements)
+  for (int i = 0; i < rows.count; ++i) {
+    const std::ptrdiff_t r = rows.row(i);
+    const S* a = saved.a + r * f;
+    const S* b = saved.b + r * f;
+    S* sig = saved.sig + r * f;
+    S* g = saved.g + r * f;
+#pragma omp simd
+    for (int j = 0; j < f; ++j) sig[j] = sigmoid(a[j]);
+    if (dropout) {
+      const uint8_t* m = saved.mask + r * f;
+#pragma omp simd
+      for (int j = 0; j < f; ++j) g[j] = a[j] * sig[j] * b[j] * (S(m[j]) * keep_scale);
+    } else {
+#pragma omp simd
+      for (int j = 0; j < f; ++j) g[j] = a[j] * sig[j] * b[j];
+    }
+    std::memcpy(out + r * d, x + r * d, sizeof(S) * d);  // residual, W2 adds onto it
+  }
+  gemm_rows(rows, Trans::kNo, d, f, saved.g, p.w2, S(1), out);
+}
+
+// d_resid [B*T, D]: on entry dL/d(out) (q_rows), on exit dL/dx (q_rows). grads accumulate.
+template <typename S>
+void ffn_backward(const FfnParams<S>& p, const LayerShape& shape, const DropoutSite* dropout,
+                  const S* x, const FfnSaved<S>& saved, const FfnScratch<S>& scratch,
+                  const FfnGrads<S>& g, S* d_resid) {
+  const int d = shape.dim, f = 4 * shape.dim;
+  const RowSet rows = shape.q_rows();
+  gemm_rows_weight_grad(rows, f, d, saved.g, d_resid, g.w2);
+  S* d_a = scratch.f0;
+  S* d_b = scratch.f1;
+  gemm_rows(rows, Trans::kYes, f, d, d_resid, p.w2, S(0), d_a);  // dL/dg for now
+  const S keep_scale = dropout ? static_cast<S>(dropout->keep_scale()) : S(1);
+#pragma omp parallel for if (static_cast <long>(rows.count) * f >= kParallelMinElements)
+  for (int i = 0; i < rows.count; ++i) {
+    const std::ptrdiff_t r = rows.row(i);
+    const S* a = saved.a + r * f;
+    const S* b = saved.b + r * f;
+    const S* sig = saved.sig + r * f;
+    S* da = d_a + r * f;
+    S* db = d_b + r * f;
+    if (dropout) {
+      const uint8_t* m = saved.mask + r * f;
+#pragma omp simd
+      for (int j = 0; j < f; ++j) da[j] *= S(m[j]) * keep_scale;
+    }
+    // g = a·σ(a)·b: ∂g/∂a = b·σ·(1 + a·(1 − σ)), ∂g/∂b = a·σ.
+#pragma omp simd
+    for (int j = 0; j < f; ++j) {
+      const S dg = da[j];
+      db[j] = dg * a[j] * sig[j];
+      da[j] = dg * b[j] * sig[j] * (S(1) + a[j] * (S(1) - sig[j]));
+    }
+  }
+  gemm_rows_weight_grad(rows, d, f, saved.xn, d_a, g.w1);
+  gemm_rows_weight_grad(rows, d, f, saved.xn, d_b, g.w3);
+  S* d_xn = scratch.d0;
+  gemm_rows(rows, Trans::kYes, d, f, d_a, p.w1, S(0), d_xn);
+  gemm_rows(rows, Trans::kYes, d, f, d_b, p.w3, S(1), d_xn);
+  rms_norm_backward(rows, d, x, p.norm_scale, saved.inv_rms, d_xn, g.norm_scale, d_resid, true);
+}
+
+}  // namespace grok

@@ -1,0 +1,60 @@
+// Row sets and the shared helpers of the layer kernels. Every activation is a [B*T, W]
+// row-major matrix in "position layout" (row = example * T + position); a layer may work on
+// all rows or only on the last position of each example (the trimmed last layer of DESIGN.md
+// "Only what the loss needs is computed"). A RowSet names such a subset, so that a GEMM can
+// read it in place through its leading dimension, without gathering rows.
+#pragma once
+
+#include <cstddef>
+
+#include "grokking/core/gemm.h"
+
+namespace grok {
+
+// Rows first, first + step, ..., first + (count - 1) * step of a [B*T, W] matrix.
+struct RowSet {
+  int first = 0;
+  int count = 0;
+  int step = 1;
+  int row(int i) const { return first + i * step; }
+};
+
+// All B*T rows, or position T-1 of each example.
+inline RowSet all_rows(int batch, int seq_len) { return {0, batch * seq_len, 1}; }
+inline RowSet last_position_rows(int batch, int seq_len) { return {seq_len - 1, batch, seq_len}; }
+
+// The shape a layer works on; last_only is the trimmed last layer.
+struct LayerShape {
+  int batch;
+  int seq_len;
+  int dim;
+  int heads;
+  bool last_only;  // compute queries and outputs for position T-1 only
+  int head_dim() const { return dim / heads; }
+  RowSet kv_rows() const { return all_rows(batch, seq_len); }
+  RowSet q_rows() const {
+    return last_only ? last_position_rows(batch, seq_len) : all_rows(batch, seq_len);
+  }
+};
+
+// Elementwise loops go parallel only when there is enough work to pay for the fork.
+inline constexpr long kParallelMinElements = 1L << 15;
+
+// C[rows, n] (+)= A[rows, k] · op(B): A and C are row subsets of position-layout matrices of
+// widths k and n, B a [k, n] (or, transposed, [n, k]) weight.
+template <typename S>
+void gemm_rows(RowSet rows, Trans trans_b, int n, int k, const S* a, const S* b, S beta, S* c) {
+  gemm(Trans::kNo, trans_b, rows.count, n, k, S(1), a + static_cast<std::ptrdiff_t>(rows.first) * k,
+       rows.step * k, b, trans_b == Trans::kNo ? n : k, beta,
+       c + static_cast<std::ptrdiff_t>(rows.first) * n, rows.step * n);
+}
+
+// W[k, n] += A[rows, k]ᵀ · G[rows, n]: the weight gradient of y = x·W over a row subset.
+template <typename S>
+void gemm_rows_weight_grad(RowSet rows, int k, int n, const S* a, const S* g, S* d_w) {
+  gemm(Trans::kYes, Trans::kNo, k, n, rows.count, S(1),
+       a + static_cast<std::ptrdiff_t>(rows.first) * k, rows.step * k,
+       g + static_cast<std::ptrdiff_t>(rows.first) * n, rows.step * n, S(1), d_w, n);
+}
+
+}  // namespace grok

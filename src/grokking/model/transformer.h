@@ -1,0 +1,65 @@
+// The decoder-only transformer of REFERENCE.md §2 with explicit forward and hand-written
+// backward. All activations live in one arena sized from (config, max_batch) and allocated
+// once; no allocation happens in forward or backward.
+//
+// Gradient convention (the whole model/ folder): parameter gradients ACCUMULATE into `grads`;
+// activation gradients overwrite, except where several paths meet (residual adds and the
+// distillation taps below), which accumulate.
+//
+// Templated on the scalar S: float for training (GEMMs through the BLAS backend), double for
+// gradient checks (reference GEMM).
+#pragma once
+
+#include <cstdint>
+#include <memory>
+
+#include "grokking/model/model_config.h"
+
+namespace grok {
+
+struct ForwardOptions {
+  bool training = false;         // dropout on (inverted, Philox-driven)
+  uint64_t dropout_seed = 0;     // Philox key of the dropout masks
+  uint64_t step = 0;             // global step: masks are a pure function of (seed, step, site)
+  bool full_last_layer = false;  // with cls pooling, compute every position of the last layer
+                                 // (needed by taps); otherwise only what the head reads
+};
+
+template <typename S>
+class Transformer {
+ public:
+  Transformer(const ModelConfig& config, int max_batch);
+  ~Transformer();
+  Transformer(Transformer&&) noexcept;
+  Transformer& operator=(Transformer&&) noexcept;
+
+  const ModelConfig& config() const;
+  int max_batch() const;
+
+  // tokens [B,T] int32 → logits [B,C] (valid until the next forward). Saves what backward
+  // needs. Zeroes the tap gradients.
+  const S* forward(const S* params, const int32_t* tokens, int batch, const ForwardOptions& opts);
+
+  // d_logits [B,C] → grads += dL/dparams (grads has param_layout(config).total_size()
+  // elements). Picks up whatever was added into the tap gradients since forward.
+  void backward(const S* params, const S* d_logits, S* grads);
+
+  // Taps, valid after forward. hidden_state(k) [B,T,D], k in [0, 2L+2): embedding output,
+  // after attention of layer 1, after FFN of layer 1, ..., after FFN of the last layer, final
+  // norm output. attention_probs(l) [B,H,T,T]. With cls pooling and !full_last_layer, the
+  // last layer's rows and the final norm hold only position T-1 (others are unspecified).
+  const S* hidden_state(int k) const;
+  const S* attention_probs(int layer) const;
+  // Gradient seeds at the taps (same shapes), zeroed by forward; add into them before backward.
+  S* d_hidden_state(int k);
+  S* d_attention_probs(int layer);
+
+ private:
+  struct Impl;
+  std::unique_ptr<Impl> impl_;
+};
+
+extern template class Transformer<float>;
+extern template class Transformer<double>;
+
+}  // namespace grok

@@ -1,0 +1,66 @@
+#include "grokking/train/model_loader.h"
+
+#include <fmt/format.h>
+
+#include "grokking/checkpoint/checkpoint_manager.h"
+#include "grokking/checkpoint/tensor_io.h"
+#include "grokking/core/error.h"
+
+namespace grok {
+
+ModelConfig model_config_from_metadata(const nlohmann::json& metadata, const std::string& source) {
+  ModelConfig config;
+  try {
+    const auto& c = metadata.at("config");
+    config.depth = c.at("depth").get<int>();
+    config.dim = c.at("dim").get<int>();
+    config.heads = c.at("heads").get<int>();
+    config.vocab_size = c.at("n_tokens").get<int>();
+    config.n_classes = c.value("n_classes", config.vocab_size);
+    config.seq_len = c.value("seq_len", 4);
+    config.dropout = c.at("dropout").get<double>();
+    config.pool = parse_pool(c.at("pool").get<std::string>());
+    config.rope_base = c.value("rope_base", 1e6);
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(fmt::format("{}: missing or invalid model config ({})", source, e.what()));
+  }
+  config.validate();
+  return config;
+}
+
+TaskConfig task_config_from_metadata(const nlohmann::json& metadata, const std::string& source) {
+  TaskConfig task;
+  try {
+    const auto& t = metadata.at("task");
+    task.p = t.at("p").get<int>();
+    task.operation = parse_operation(t.at("operation").get<std::string>());
+    task.train_fraction = t.at("train_fraction").get<double>();
+    task.seed = metadata.at("seed").get<uint64_t>();
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(fmt::format("{}: missing or invalid task ({})", source, e.what()));
+  }
+  task.validate();
+  return task;
+}
+
+LoadedModel load_model(const std::filesystem::path& path) {
+  const ResolvedCheckpoint resolved = resolve_checkpoint(path);
+  LoadedModel model;
+  const auto metadata_path = resolved.checkpoint_dir / std::string(kMetadataFile);
+  const CheckpointManager manager(resolved.checkpoint_dir);
+  const auto metadata = manager.read_metadata();
+  if (!metadata) throw Error(fmt::format("{}: missing", metadata_path.string()));
+  model.metadata = *metadata;
+  model.config = model_config_from_metadata(*metadata, metadata_path.string());
+  model.task = task_config_from_metadata(*metadata, metadata_path.string());
+  model.layout = param_layout(model.config);
+  model.params.assign(model.layout.total_size(), 0.0f);
+  const CheckpointContents contents = load_checkpoint(resolved.step_dir);
+  load_layout(contents.model, model.layout, model.params.data());
+  model.step_dir = resolved.step_dir;
+  model.step = contents.step;
+  model.epoch = contents.epoch;
+  return model;
+}
+
+}  // namespace grok

@@ -1,0 +1,137 @@
+#include "grokking/train/run_checkpoint.h"
+
+#include <fmt/format.h>
+
+#include "grokking/checkpoint/json_diff.h"
+#include "grokking/checkpoint/tensor_io.h"
+#include "grokking/core/error.h"
+
+namespace grok {
+
+nlohmann::json run_metadata(const TrainConfig& config, const nlohmann::json& extra) {
+  const ModelConfig& m = config.model;
+  const OptimizerConfig& o = config.optimizer;
+  nlohmann::json meta = {
+      {"config",
+       {{"depth", m.depth},
+        {"dim", m.dim},
+        {"heads", m.heads},
+        {"n_tokens", m.vocab_size},
+        {"n_classes", m.n_classes},
+        {"seq_len", m.seq_len},
+        {"dropout", m.dropout},
+        {"pool", to_string(m.pool)},
+        {"rope_base", m.rope_base}}},
+      {"task",
+       {{"p", config.task.p},
+        {"operation", to_string(config.task.operation)},
+        {"train_fraction", config.task.train_fraction}}},
+      {"optimizer",
+       {{"type", o.type},
+        {"learning_rate", o.learning_rate},
+        {"beta1", o.beta1},
+        {"beta2", o.beta2},
+        {"eps", o.eps},
+        {"weight_decay", o.weight_decay},
+        {"warmup_steps", o.warmup_steps}}},
+      {"seed", config.task.seed},
+      {"batching", {{"batch_size", config.batch_size}}}};
+  if (extra.is_object())
+    for (const auto& [key, value] : extra.items()) meta[key] = value;
+  return meta;
+}
+
+RunCheckpointer::RunCheckpointer(const TrainConfig& config, nlohmann::json extra_metadata)
+    : config_(config),
+      metadata_(run_metadata(config, extra_metadata)),
+      manager_(config.checkpoint_dir, RetentionPolicy{config.keep, config.keep_every}) {}
+
+std::optional<TrainingState> RunCheckpointer::restore(const TensorLayout& layout, float* params,
+                                                      Optimizer& optimizer, Progress& progress) {
+  for (const auto& path : manager_.clean_temporaries())
+    progress.message(fmt::format("removed leftover of an interrupted save: {}", path.string()));
+  const LatestValid latest = manager_.latest_valid();
+  for (const auto& skipped : latest.skipped)
+    progress.message(fmt::format("skipping invalid checkpoint: {}", skipped.problem));
+  if (!latest.found) {
+    if (!latest.skipped.empty())
+      throw Error(fmt::format("--resume: no valid checkpoint in {} (all {} are invalid)",
+                              manager_.dir().string(), latest.skipped.size()));
+    progress.message(fmt::format("--resume: no checkpoint in {}; starting a new run",
+                                 manager_.dir().string()));
+    return std::nullopt;
+  }
+  if (const auto saved = manager_.read_metadata()) {
+    std::vector<std::string> sections = kResumeSections;
+    sections.push_back("batching");
+    for (const auto& [key, value] : metadata_.items())
+      if (std::find(sections.begin(), sections.end(), key) == sections.end())
+        sections.push_back(key);
+    const auto differences = metadata_differences(*saved, metadata_, sections);
+    if (!differences.empty())
+      throw UsageError(fmt::format(
+          "--resume: the checkpoint in {} was written by a different run (saved vs now: {}); "
+          "use the same options, or --overwrite to start again",
+          manager_.dir().string(), describe_differences(differences)));
+  }
+
+  const CheckpointContents contents = load_checkpoint(latest.found->path);
+  load_layout_exact(contents.model, layout, params);
+  load_layout(contents.optimizer, optimizer.state_layout(), optimizer.state_data());
+  optimizer.set_count(contents.optimizer.get("count").values<int64_t>().at(0));
+  manager_.set_protected_step(contents.step);
+
+  const nlohmann::json& s = contents.state;
+  TrainingState state;
+  try {
+    state.step = contents.step;
+    state.epoch = contents.epoch;
+    state.batch_in_epoch = s.at("data_order").at("batch_in_epoch").get<int64_t>();
+    const auto& acc = s.at("accumulators");
+    state.train_loss_sum = acc.at("train_loss_sum").get<double>();
+    state.train_correct = acc.at("train_correct").get<int64_t>();
+    state.train_seen = acc.at("train_seen").get<int64_t>();
+    state.component_sums = acc.at("component_sums").get<std::vector<double>>();
+    state.elapsed_s = s.at("elapsed_s").get<double>();
+    state.finished = s.at("finished").get<bool>();
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(fmt::format("{}/{}: missing or invalid loop state ({})",
+                            contents.path.string(), kStateFile, e.what()));
+  }
+  if (optimizer.count() != state.step)
+    throw Error(fmt::format("{}: optimizer count {} does not match step {}",
+                            contents.path.string(), optimizer.count(), state.step));
+  return state;
+}
+
+void RunCheckpointer::save(const TrainingState& state, const TensorLayout& layout,
+                           const float* params, const Optimizer& optimizer) {
+  CheckpointWrite write;
+  write.step = state.step;
+  write.epoch = state.epoch;
+  write.model = layout_views(layout, params);
+  write.optimizer = layout_views(optimizer.state_layout(), optimizer.state_data());
+  const int64_t count = optimizer.count();
+  write.optimizer.push_back(make_view("count", {}, &count));
+  write.state = {
+      {"rng",
+       {{"algorithm", "philox4x32-10"},
+        {"seed", config_.task.seed},
+        {"dropout_step", state.step}}},
+      {"data_order",
+       {{"algorithm", "philox4x32-10 fisher-yates per epoch"},
+        {"seed", config_.task.seed},
+        {"epoch", state.epoch},
+        {"batch_in_epoch", state.batch_in_epoch}}},
+      {"accumulators",
+       {{"train_loss_sum", state.train_loss_sum},
+        {"train_correct", state.train_correct},
+        {"train_seen", state.train_seen},
+        {"component_sums", state.component_sums}}},
+      {"elapsed_s", state.elapsed_s},
+      {"finished", state.finished}};
+  write.metadata = metadata_;
+  manager_.save(write);
+}
+
+}  // namespace grok

@@ -1,0 +1,58 @@
+// A run's checkpoints: what the trainer saves and restores through the CheckpointManager
+// (parameters, optimizer state, and the loop state that makes a resume exact), and the
+// metadata that a resume must match. Not the file format (checkpoint/).
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <optional>
+#include <vector>
+
+#include "grokking/checkpoint/checkpoint_manager.h"
+#include "grokking/optim/optimizer.h"
+#include "grokking/train/progress.h"
+#include "grokking/train/train_config.h"
+
+namespace grok {
+
+// Everything beyond parameters and optimizer state needed to continue bit for bit.
+struct TrainingState {
+  int64_t step = 0;            // optimizer steps taken
+  int64_t epoch = 0;           // epochs completed
+  int64_t batch_in_epoch = 0;  // batches done in the current, unfinished epoch
+  double train_loss_sum = 0;   // running sums of the unfinished epoch
+  int64_t train_correct = 0;
+  int64_t train_seen = 0;
+  std::vector<double> component_sums;
+  double elapsed_s = 0;  // wall time of all processes so far
+  bool finished = false;
+};
+
+// metadata.json sections of a run (config, task, optimizer, seed, batching) plus `extra`.
+nlohmann::json run_metadata(const TrainConfig& config, const nlohmann::json& extra);
+
+class RunCheckpointer {
+ public:
+  RunCheckpointer(const TrainConfig& config, nlohmann::json extra_metadata);
+
+  // True if the checkpoint directory already holds a run.
+  bool holds_checkpoints() const { return manager_.holds_checkpoints(); }
+  // Removes the checkpoints of a previous run (--overwrite).
+  void clear() const { manager_.clear(); }
+
+  // Restores the newest valid checkpoint into params and optimizer (reporting corrupt newer
+  // ones it skips). nullopt if there is none. UsageError naming the differing keys if the
+  // checkpoint was written with another config, task or optimizer.
+  std::optional<TrainingState> restore(const TensorLayout& layout, float* params,
+                                       Optimizer& optimizer, Progress& progress);
+
+  void save(const TrainingState& state, const TensorLayout& layout, const float* params,
+            const Optimizer& optimizer);
+
+ private:
+  TrainConfig config_;
+  nlohmann::json metadata_;
+  CheckpointManager manager_;
+};
+
+}  // namespace grok
