@@ -31,6 +31,14 @@ class Objective {
   virtual ObjectiveSums loss_and_gradient(Transformer<float>& model, const float* logits,
                                           const int32_t* labels, const int32_t* example_ids,
                                           int batch, float* d_logits) = 0;
+
+  // Trainable parameters the objective owns besides the model's (e.g. feature projectors):
+  // null if none. The trainer zeroes extra_grads() before each step (loss_and_gradient
+  // accumulates into it), optimises them with the model's optimizer settings, and checkpoints
+  // them with the model under the prefix "projectors.".
+  virtual const TensorLayout* extra_layout() const { return nullptr; }
+  virtual float* extra_params() { return nullptr; }
+  virtual float* extra_grads() { return nullptr; }
 };
 
 // Mean softmax cross-entropy against the labels (REFERENCE.md §3).

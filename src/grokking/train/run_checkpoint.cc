@@ -1,6 +1,7 @@
 #include "grokking/train/run_checkpoint.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include "grokking/checkpoint/json_diff.h"
 #include "grokking/checkpoint/tensor_io.h"
@@ -46,8 +47,8 @@ RunCheckpointer::RunCheckpointer(const TrainConfig& config, nlohmann::json extra
       metadata_(run_metadata(config, extra_metadata)),
       manager_(config.checkpoint_dir, RetentionPolicy{config.keep, config.keep_every}) {}
 
-std::optional<TrainingState> RunCheckpointer::restore(const TensorLayout& layout, float* params,
-                                                      Optimizer& optimizer, Progress& progress) {
+std::optional<TrainingState> RunCheckpointer::restore(const std::vector<TrainableGroup>& groups,
+                                                      Progress& progress) {
   for (const auto& path : manager_.clean_temporaries())
     progress.message(fmt::format("removed leftover of an interrupted save: {}", path.string()));
   const LatestValid latest = manager_.latest_valid();
@@ -76,10 +77,20 @@ std::optional<TrainingState> RunCheckpointer::restore(const TensorLayout& layout
   }
 
   const CheckpointContents contents = load_checkpoint(latest.found->path);
-  load_layout_exact(contents.model, layout, params);
-  load_layout(contents.optimizer, optimizer.state_layout(), optimizer.state_data());
-  optimizer.set_count(contents.optimizer.get("count").values<int64_t>().at(0));
+  std::vector<std::string> expected;
+  for (const auto& group : groups) {
+    load_layout(contents.model, *group.layout, group.params, group.prefix);
+    load_layout(contents.optimizer, group.optimizer->state_layout(),
+                group.optimizer->state_data(), group.prefix);
+    group.optimizer->set_count(
+        contents.optimizer.get(group.prefix + "count").values<int64_t>().at(0));
+    for (const auto& name : layout_names(*group.layout, group.prefix)) expected.push_back(name);
+  }
+  if (const auto extra = unexpected_tensors(contents.model, expected); !extra.empty())
+    throw Error(fmt::format("{}: unexpected tensors {} (a checkpoint of another model?)",
+                            contents.model.source, fmt::join(extra, ", ")));
   manager_.set_protected_step(contents.step);
+  const Optimizer& optimizer = *groups.front().optimizer;
 
   const nlohmann::json& s = contents.state;
   TrainingState state;
@@ -104,15 +115,21 @@ std::optional<TrainingState> RunCheckpointer::restore(const TensorLayout& layout
   return state;
 }
 
-void RunCheckpointer::save(const TrainingState& state, const TensorLayout& layout,
-                           const float* params, const Optimizer& optimizer) {
+void RunCheckpointer::save(const TrainingState& state, const std::vector<TrainableGroup>& groups) {
   CheckpointWrite write;
   write.step = state.step;
   write.epoch = state.epoch;
-  write.model = layout_views(layout, params);
-  write.optimizer = layout_views(optimizer.state_layout(), optimizer.state_data());
-  const int64_t count = optimizer.count();
-  write.optimizer.push_back(make_view("count", {}, &count));
+  std::vector<int64_t> counts;
+  counts.reserve(groups.size());
+  for (const auto& group : groups) {
+    for (auto& view : layout_views(*group.layout, group.params, group.prefix))
+      write.model.push_back(std::move(view));
+    for (auto& view : layout_views(group.optimizer->state_layout(),
+                                   group.optimizer->state_data(), group.prefix))
+      write.optimizer.push_back(std::move(view));
+    counts.push_back(group.optimizer->count());
+    write.optimizer.push_back(make_view(group.prefix + "count", {}, &counts.back()));
+  }
   write.state = {
       {"rng",
        {{"algorithm", "philox4x32-10"},

@@ -28,6 +28,16 @@ struct TrainingState {
   bool finished = false;
 };
 
+// A set of trainable tensors saved together: the model (prefix "") or an objective's extras
+// (prefix "projectors."). Tensor names in model.safetensors and optimizer.safetensors carry
+// the prefix; the optimizer's step count is saved as "<prefix>count".
+struct TrainableGroup {
+  std::string prefix;
+  const TensorLayout* layout = nullptr;
+  float* params = nullptr;
+  Optimizer* optimizer = nullptr;
+};
+
 // metadata.json sections of a run (config, task, optimizer, seed, batching) plus `extra`.
 nlohmann::json run_metadata(const TrainConfig& config, const nlohmann::json& extra);
 
@@ -40,14 +50,13 @@ class RunCheckpointer {
   // Removes the checkpoints of a previous run (--overwrite).
   void clear() const { manager_.clear(); }
 
-  // Restores the newest valid checkpoint into params and optimizer (reporting corrupt newer
+  // Restores the newest valid checkpoint into every group's params and optimizer (reporting corrupt newer
   // ones it skips). nullopt if there is none. UsageError naming the differing keys if the
   // checkpoint was written with another config, task or optimizer.
-  std::optional<TrainingState> restore(const TensorLayout& layout, float* params,
-                                       Optimizer& optimizer, Progress& progress);
+  std::optional<TrainingState> restore(const std::vector<TrainableGroup>& groups,
+                                       Progress& progress);
 
-  void save(const TrainingState& state, const TensorLayout& layout, const float* params,
-            const Optimizer& optimizer);
+  void save(const TrainingState& state, const std::vector<TrainableGroup>& groups);
 
  private:
   TrainConfig config_;

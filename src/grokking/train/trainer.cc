@@ -112,12 +112,20 @@ TrainResult run_training(const TrainerSetup& setup, const Split& split) {
   Buffer<float> d_logits(int64_t{batch_size} * config.model.n_classes);
   std::vector<int32_t> batch_tokens(int64_t{batch_size} * 4), batch_labels(batch_size);
 
+  // The objective's own trainable tensors (projectors), optimised alongside the model.
+  std::vector<TrainableGroup> groups = {{"", &layout, params.data(), optimizer.get()}};
+  std::unique_ptr<Optimizer> extra_optimizer;
+  if (const TensorLayout* extra = objective.extra_layout(); extra && extra->total_size() > 0) {
+    extra_optimizer = make_optimizer(config.optimizer, *extra);
+    groups.push_back({"projectors.", extra, objective.extra_params(), extra_optimizer.get()});
+  }
+
   History history(history_columns(objective));
   const fs::path history_path = fs::path(config.save_dir) / setup.history_file;
   TrainingState state;
   state.component_sums.assign(objective.component_names().size(), 0.0);
   if (config.resume) {
-    if (auto restored = checkpointer.restore(layout, params.data(), *optimizer, progress)) {
+    if (auto restored = checkpointer.restore(groups, progress)) {
       state = *restored;
       if (fs::exists(history_path))
         history = History::from_json(nlohmann::json::parse(read_file(history_path)),
@@ -152,7 +160,7 @@ TrainResult run_training(const TrainerSetup& setup, const Split& split) {
 
   auto save = [&] {
     state.elapsed_s = elapsed_before + wall.seconds();
-    checkpointer.save(state, layout, params.data(), *optimizer);
+    checkpointer.save(state, groups);
   };
 
   while (state.epoch < config.epochs && !state.finished) {
@@ -173,9 +181,13 @@ TrainResult run_training(const TrainerSetup& setup, const Split& split) {
       if (!std::isfinite(sums.loss))
         throw Error(fmt::format("non-finite training loss at epoch {} (step {}); stopping",
                                 state.epoch + 1, state.step + 1));
-      std::fill(grads.begin(), grads.end(), 0.0f);
       model.backward(params.data(), d_logits.data(), grads.data());
       optimizer->step(params.data(), grads.data());
+      std::fill(grads.begin(), grads.end(), 0.0f);
+      if (extra_optimizer) {
+        extra_optimizer->step(objective.extra_params(), objective.extra_grads());
+        std::fill_n(objective.extra_grads(), objective.extra_layout()->total_size(), 0.0f);
+      }
       ++state.step;
       ++state.batch_in_epoch;
       state.train_loss_sum += sums.loss;
