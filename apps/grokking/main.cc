@@ -22,6 +22,7 @@ struct Command {
 const std::vector<Command>& commands() {
   static const std::vector<Command> list = {
       {"train", grok::cli::cmd_train, "train a transformer on a modular arithmetic task"},
+      {"distill", grok::cli::cmd_distill, "distil a trained teacher into a smaller student"},
       {"inspect", grok::cli::cmd_inspect, "print and verify a checkpoint directory"},
       {"data", grok::cli::cmd_data, "write a task's train/val split as CSV"},
   };

@@ -1,0 +1,36 @@
+#include "grokking/distill/attention_strategy.h"
+
+#include "grokking/distill/distill_math.h"
+
+namespace grok {
+
+template <typename S>
+AttentionStrategy<S>::AttentionStrategy(const ModelConfig& student, const TeacherCache<S>& teacher)
+    : student_(student), teacher_(teacher) {
+  check_student_shape(StrategyKind::kAttention, teacher.config(), student);
+}
+
+template <typename S>
+double AttentionStrategy<S>::add_loss_and_gradient(Transformer<S>& student, const S* /*logits*/,
+                                                   const int32_t* example_ids, int batch,
+                                                   double weight, S* /*d_logits*/) {
+  const int layers = student_.depth;
+  const int64_t map = int64_t{student_.heads} * student_.seq_len * student_.seq_len;
+  // Per example: (1/L) Σ_l Σ (s − t)² / (H·T·T); the batch mean divides by B as well.
+  const double per_example = 1.0 / (static_cast<double>(layers) * map);
+  const double scale = weight * per_example / batch;
+  double sum = 0;
+  for (int l = 0; l < layers; ++l) {
+    const S* probs = student.attention_probs(l);  // [B,H,T,T]
+    S* d_probs = student.d_attention_probs(l);
+    for (int b = 0; b < batch; ++b)
+      sum += squared_error(probs + b * map, teacher_.attention(l, example_ids[b]), map, scale,
+                           d_probs + b * map);
+  }
+  return sum * per_example;
+}
+
+template class AttentionStrategy<float>;
+template class AttentionStrategy<double>;
+
+}  // namespace grok

@@ -1,0 +1,23 @@
+// Attention transfer (REFERENCE.md §5): L_att = mean over layers of the MSE over all elements
+// of the [B,H,T,T] attention probability maps (student vs teacher, layer l with layer l). Its
+// gradient goes into the student's d_attention_probs(l). Needs equal depth and heads.
+#pragma once
+
+#include "grokking/distill/strategy.h"
+
+namespace grok {
+
+template <typename S>
+class AttentionStrategy : public DistillStrategy<S> {
+ public:
+  AttentionStrategy(const ModelConfig& student, const TeacherCache<S>& teacher);
+  StrategyKind kind() const override { return StrategyKind::kAttention; }
+  double add_loss_and_gradient(Transformer<S>& student, const S* logits, const int32_t* example_ids,
+                               int batch, double weight, S* d_logits) override;
+
+ private:
+  ModelConfig student_;
+  const TeacherCache<S>& teacher_;
+};
+
+}  // namespace grok

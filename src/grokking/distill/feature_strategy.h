@@ -1,0 +1,30 @@
+// Feature projection (REFERENCE.md §5): L_feat = mean over the 2L+2 hidden states of
+// MSE(student_h_k, P_k(teacher_h_k)) over all positions, P_k a bias-free Linear Dt → Ds
+// (projectors.h) trained jointly. Gradients go into the student's d_hidden_state(k) and the
+// projectors' gradients. Needs equal depth.
+#pragma once
+
+#include "grokking/distill/strategy.h"
+
+namespace grok {
+
+template <typename S>
+class FeatureStrategy : public DistillStrategy<S> {
+ public:
+  FeatureStrategy(const ModelConfig& student, const TeacherCache<S>& teacher, int max_batch,
+                  uint64_t seed);
+  StrategyKind kind() const override { return StrategyKind::kFeature; }
+  double add_loss_and_gradient(Transformer<S>& student, const S* logits, const int32_t* example_ids,
+                               int batch, double weight, S* d_logits) override;
+  Projectors<S>* projectors() override { return &projectors_; }
+
+ private:
+  ModelConfig student_;
+  const TeacherCache<S>& teacher_;
+  int max_batch_;
+  Projectors<S> projectors_;
+  Buffer<S> gathered_;  // [B,T,Dt] teacher states of the batch
+  Buffer<S> scratch_;   // [B,T,Ds]
+};
+
+}  // namespace grok

@@ -1,0 +1,23 @@
+// Logit distillation (REFERENCE.md §5): L_logit = τ² · mean over the batch of
+// KL(softmax(z_T/τ) ‖ softmax(z_S/τ)); its gradient goes into d_logits. Not the hard-label
+// cross-entropy it is blended with (the objective adds that).
+#pragma once
+
+#include "grokking/distill/strategy.h"
+
+namespace grok {
+
+template <typename S>
+class LogitStrategy : public DistillStrategy<S> {
+ public:
+  LogitStrategy(const TeacherCache<S>& teacher, double temperature);
+  StrategyKind kind() const override { return StrategyKind::kLogit; }
+  double add_loss_and_gradient(Transformer<S>& student, const S* logits, const int32_t* example_ids,
+                               int batch, double weight, S* d_logits) override;
+
+ private:
+  const TeacherCache<S>& teacher_;
+  double temperature_;
+};
+
+}  // namespace grok

@@ -1,0 +1,92 @@
+# SIGINT and SIGTERM during a run: the current step finishes, a checkpoint is written (mid-
+# epoch when the signal lands mid-epoch: batch_in_epoch > 0 in state.json) and the process
+# exits 130 / 143; resuming each time ends bit-identical to an uninterrupted run (final
+# model.safetensors and optimizer.safetensors equal, history equal but elapsed_s, summary
+# equal but timing). At least one stop must land mid-epoch (retried a few times if not).
+source "$(dirname "$0")/lib/common.sh"
+# p 97 "/": 4656 training pairs, 73 steps of 64 per epoch, so most signals land mid-epoch.
+ARGS=(--p 97 --dim 32 --depth 1 --epochs 40 --batch_size 64 --checkpoint_every 10 --threads 1)
+
+same_run() {
+  local last
+  last=$(basename "$(ls -d "$1"/checkpoints/step_* | tail -1)")
+  for f in model.safetensors optimizer.safetensors; do
+    cmp "$1/checkpoints/$last/$f" "$2/checkpoints/$last/$f" || fail "$2: $last/$f differs from $1"
+  done
+  py "
+a, b = '$1', '$2'
+for name, drop in [('training_history.json', 'elapsed_s'), ('summary.json', 'timing'),
+                   ('checkpoints/$last/state.json', 'elapsed_s')]:
+    x = json.load(open(a + '/' + name)); y = json.load(open(b + '/' + name))
+    for d in (x, y):
+        d.pop(drop); d.pop('state_sha256', None)
+    assert x == y, (name, x, y)
+h = json.load(open(b + '/training_history.json'))
+assert h['epoch'] == list(range(1, 41)), h['epoch']
+"
+}
+
+newest_epoch() { sed -n 's|^epoch *\([0-9]*\)/.*|\1|p' "$1" | tail -1 | grep . || echo 0; }
+
+wait_epoch() {
+  local tries=0
+  while [ "$(newest_epoch "$1")" -lt "$3" ]; do
+    kill -0 "$2" 2>/dev/null || { cat "$1" >&2; fail "run ended before epoch $3"; }
+    tries=$((tries + 1))
+    [ $tries -lt 30000 ] || fail "timed out waiting for epoch $3"
+    sleep 0.01
+  done
+}
+
+expect_exit 0 "$GROKKING" train "${ARGS[@]}" --save_dir "$WORK/ref"
+
+RANDOM=${CHECKPOINT_TEST_SEED:-7}
+mid_epoch=0
+resume=()
+epoch=0
+stop() {  # stop SIGNAL EXIT_CODE: start or resume the run, signal it a few epochs later
+  "$GROKKING" train "${ARGS[@]}" --save_dir "$WORK/run" "${resume[@]}" >"$WORK/log" 2>&1 &
+  local pid=$! rc
+  wait_epoch "$WORK/log" "$pid" $((epoch + 3))
+  sleep "0.00$((RANDOM % 10))"
+  kill "-$1" "$pid"
+  set +e
+  { wait "$pid"; } 2>/dev/null
+  rc=$?
+  set -e
+  [ "$rc" -eq "$2" ] || { cat "$WORK/log" >&2; fail "SIG$1: exit $rc, want $2"; }
+  expect_in "$WORK/log" "stopped by signal"
+  expect_in "$WORK/log" "checkpoint saved in $WORK/run/checkpoints"
+  expect_exit 0 "$GROKKING" inspect "$WORK/run"
+  # The newest checkpoint is the stop's: its step is the one the message names.
+  local newest step batch
+  newest=$(ls -d "$WORK/run/checkpoints"/step_* | tail -1)
+  step=$(py "print(json.load(open('$newest/state.json'))['step'])")
+  batch=$(py "print(json.load(open('$newest/state.json'))['data_order']['batch_in_epoch'])")
+  epoch=$(py "print(json.load(open('$newest/state.json'))['epoch'])")
+  [ "$step" -eq $((10#${newest##*step_})) ] || fail "state.json step $step in $newest"
+  if [ "$batch" -gt 0 ]; then
+    mid_epoch=$((mid_epoch + 1))
+    expect_in "$WORK/log" "at step $step; checkpoint saved"
+    [ "$step" -eq $((epoch * 73 + batch)) ] || fail "step $step, epoch $epoch, batch $batch"
+  else
+    expect_in "$WORK/log" "after epoch $epoch; checkpoint saved"
+  fi
+  echo "SIG$1 → exit $rc, checkpoint at step $step (epoch $epoch, batch $batch)"
+  resume=(--resume)
+}
+
+stop INT 130
+expect_in "$WORK/log" "stopped by signal 2"
+stop TERM 143
+expect_in "$WORK/log" "stopped by signal 15"
+for _ in 1 2 3; do
+  [ $mid_epoch -eq 0 ] || break
+  stop INT 130
+done
+[ $mid_epoch -gt 0 ] || fail "no signal landed mid-epoch"
+
+expect_exit 0 "$GROKKING" train "${ARGS[@]}" --save_dir "$WORK/run" --resume
+expect_in "$WORK/out" "resuming from step"
+same_run "$WORK/ref" "$WORK/run"
+echo PASS
