@@ -14,16 +14,38 @@
 namespace grok::cli {
 namespace {
 
-double l2_norm(const SafeTensor& tensor) {
+template <typename T>
+double sum_of_squares(const SafeTensor& tensor) {
   double sum = 0;
-  if (tensor.dtype == DType::kF32) {
-    for (float v : tensor.values<float>()) sum += double{v} * v;
-  } else if (tensor.dtype == DType::kI64) {
-    for (int64_t v : tensor.values<int64_t>()) sum += static_cast<double>(v) * v;
-  } else {
-    return std::nan("");
+  for (const T v : tensor.values<T>()) sum += static_cast<double>(v) * static_cast<double>(v);
+  return sum;
+}
+
+// Summed in double, in file order.
+double l2_norm(const SafeTensor& tensor) {
+  switch (tensor.dtype) {
+    case DType::kF64:
+      return std::sqrt(sum_of_squares<double>(tensor));
+    case DType::kF32:
+      return std::sqrt(sum_of_squares<float>(tensor));
+    case DType::kI64:
+      return std::sqrt(sum_of_squares<int64_t>(tensor));
+    case DType::kU64:
+      return std::sqrt(sum_of_squares<uint64_t>(tensor));
+    case DType::kI32:
+      return std::sqrt(sum_of_squares<int32_t>(tensor));
+    case DType::kU32:
+      return std::sqrt(sum_of_squares<uint32_t>(tensor));
+    case DType::kI16:
+      return std::sqrt(sum_of_squares<int16_t>(tensor));
+    case DType::kU16:
+      return std::sqrt(sum_of_squares<uint16_t>(tensor));
+    case DType::kI8:
+      return std::sqrt(sum_of_squares<int8_t>(tensor));
+    case DType::kU8:
+      return std::sqrt(sum_of_squares<uint8_t>(tensor));
   }
-  return std::sqrt(sum);
+  return std::nan("");
 }
 
 void print_tensors(const SafeTensorFile& file) {
@@ -46,7 +68,8 @@ int cmd_inspect(int argc, const char* const* argv) {
   if (paths.size() != 1) throw UsageError("inspect: expected exactly one DIR");
 
   namespace fs = std::filesystem;
-  fs::path path = paths[0];
+  fs::path path = fs::path(paths[0]).lexically_normal();
+  if (!path.has_filename()) path = path.parent_path();  // "step_00000040/"
   if (!fs::exists(path)) throw Error(fmt::format("{}: no such directory", path.string()));
   if (fs::exists(path / "checkpoints")) path /= "checkpoints";
 
@@ -66,7 +89,8 @@ int cmd_inspect(int argc, const char* const* argv) {
   if (const auto metadata = manager.read_metadata()) {
     fmt::print("checkpoint directory {}\n", checkpoint_dir.string());
     for (const char* section : {"config", "task", "optimizer", "seed", "batching"})
-      if (metadata->contains(section)) fmt::print("  {:<10} {}\n", section, (*metadata)[section].dump());
+      if (metadata->contains(section))
+        fmt::print("  {:<10} {}\n", section, (*metadata)[section].dump());
     for (const auto& [key, value] : metadata->items())
       if (key == "latest_step" || key == "latest_epoch" || key == "format_version")
         fmt::print("  {:<10} {}\n", key, value.dump());

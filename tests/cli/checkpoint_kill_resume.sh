@@ -41,6 +41,8 @@ wait_epoch() {
   done
 }
 
+pid=""  # the run in the background, stopped if the test fails early
+trap '[ -z "$pid" ] || kill -KILL "$pid" 2>/dev/null; rm -rf "$WORK"' EXIT
 expect_exit 0 "$GROKKING" train "${ARGS[@]}" --save_dir "$WORK/ref"
 
 RANDOM=${CHECKPOINT_TEST_SEED:-2024}
@@ -57,6 +59,7 @@ for k in "${points[@]}"; do
   { wait "$pid"; } 2>/dev/null
   rc=$?
   set -e
+  pid=""
   [ "$rc" -eq 137 ] || { cat "$WORK/log" >&2; fail "run exited $rc before the kill after epoch $k"; }
   echo "killed after epoch $(newest_epoch "$WORK/log") (wanted >= $k)"
   [ ${#resume[@]} -eq 0 ] || expect_in "$WORK/log" "resuming from step"
@@ -68,5 +71,6 @@ done
 expect_exit 0 "$GROKKING" train "${ARGS[@]}" --save_dir "$WORK/run" --resume
 expect_in "$WORK/out" "resuming from step"
 same_run "$WORK/ref" "$WORK/run"
-
+leftovers=$(find "$WORK/run" -name '.tmp-*')
+[ -z "$leftovers" ] || fail "temporaries of killed writes remain: $leftovers"
 echo PASS

@@ -2,7 +2,7 @@
 # epoch when the signal lands mid-epoch: batch_in_epoch > 0 in state.json) and the process
 # exits 130 / 143; resuming each time ends bit-identical to an uninterrupted run (final
 # model.safetensors and optimizer.safetensors equal, history equal but elapsed_s, summary
-# equal but timing). At least one stop must land mid-epoch (retried a few times if not).
+# equal but timing). At least one stop must land mid-epoch (retried up to 5 times if not).
 source "$(dirname "$0")/lib/common.sh"
 # p 97 "/": 4656 training pairs, 73 steps of 64 per epoch, so most signals land mid-epoch.
 ARGS=(--p 97 --dim 32 --depth 1 --epochs 40 --batch_size 64 --checkpoint_every 10 --threads 1)
@@ -38,6 +38,8 @@ wait_epoch() {
   done
 }
 
+pid=""  # the run in the background, stopped if the test fails early
+trap '[ -z "$pid" ] || kill -KILL "$pid" 2>/dev/null; rm -rf "$WORK"' EXIT
 expect_exit 0 "$GROKKING" train "${ARGS[@]}" --save_dir "$WORK/ref"
 
 RANDOM=${CHECKPOINT_TEST_SEED:-7}
@@ -46,14 +48,16 @@ resume=()
 epoch=0
 stop() {  # stop SIGNAL EXIT_CODE: start or resume the run, signal it a few epochs later
   "$GROKKING" train "${ARGS[@]}" --save_dir "$WORK/run" "${resume[@]}" >"$WORK/log" 2>&1 &
-  local pid=$! rc
+  pid=$!
+  local rc
   wait_epoch "$WORK/log" "$pid" $((epoch + 3))
-  sleep "0.00$((RANDOM % 10))"
+  sleep "0.0$((RANDOM % 5))$((RANDOM % 10))"  # 0-49 ms: anywhere in an epoch
   kill "-$1" "$pid"
   set +e
   { wait "$pid"; } 2>/dev/null
   rc=$?
   set -e
+  pid=""
   [ "$rc" -eq "$2" ] || { cat "$WORK/log" >&2; fail "SIG$1: exit $rc, want $2"; }
   expect_in "$WORK/log" "stopped by signal"
   expect_in "$WORK/log" "checkpoint saved in $WORK/run/checkpoints"
@@ -73,6 +77,8 @@ stop() {  # stop SIGNAL EXIT_CODE: start or resume the run, signal it a few epoc
     expect_in "$WORK/log" "after epoch $epoch; checkpoint saved"
   fi
   echo "SIG$1 → exit $rc, checkpoint at step $step (epoch $epoch, batch $batch)"
+  resumes_at="resuming from step $step (epoch $epoch"
+  [ "$batch" -eq 0 ] || resumes_at+=", batch $batch"
   resume=(--resume)
 }
 
@@ -80,13 +86,13 @@ stop INT 130
 expect_in "$WORK/log" "stopped by signal 2"
 stop TERM 143
 expect_in "$WORK/log" "stopped by signal 15"
-for _ in 1 2 3; do
+for _ in 1 2 3 4 5; do
   [ $mid_epoch -eq 0 ] || break
   stop INT 130
 done
 [ $mid_epoch -gt 0 ] || fail "no signal landed mid-epoch"
 
 expect_exit 0 "$GROKKING" train "${ARGS[@]}" --save_dir "$WORK/run" --resume
-expect_in "$WORK/out" "resuming from step"
+expect_in "$WORK/out" "$resumes_at"
 same_run "$WORK/ref" "$WORK/run"
 echo PASS

@@ -102,8 +102,9 @@ TEST(DistillStrategy, ZeroLossAndGradientWhenStudentEqualsTeacher) {
       EXPECT_LE(max_abs(student.d_attention_probs(l), kBatch * c.heads * 16), 1e-13);
     for (int k = 0; k < c.hidden_state_count(); ++k)
       EXPECT_LE(max_abs(student.d_hidden_state(k), kBatch * 4 * c.dim), 1e-13);
-    if (auto* proj = strategy->projectors())
+    if (auto* proj = strategy->projectors()) {
       EXPECT_LE(max_abs(proj->grads(), proj->layout().total_size()), 1e-13);
+    }
     Vec grads(p.size(), 0.0);
     student.backward(p.data(), d_logits.data(), grads.data());
     EXPECT_LE(max_abs(grads.data(), grads.size()), 1e-13);

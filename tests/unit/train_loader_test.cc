@@ -3,8 +3,6 @@
 // evaluating them on the validation split (independent argmax count) reproduces the run's
 // final_val_acc and each checkpointed epoch's history val_acc exactly. Bad paths and corrupt
 // checkpoints are errors naming the file.
-#include "grokking/train/model_loader.h"
-
 #include <gtest/gtest.h>
 #include <unistd.h>
 
@@ -18,6 +16,7 @@
 #include "grokking/core/error.h"
 #include "grokking/data/dataset.h"
 #include "grokking/model/transformer.h"
+#include "grokking/train/model_loader.h"
 #include "grokking/train/trainer.h"
 
 namespace grok {
@@ -38,8 +37,8 @@ double accuracy(const LoadedModel& loaded, const Dataset& data, int chunk) {
   for (int begin = 0; begin < data.size(); begin += chunk) {
     const int count = std::min(chunk, data.size() - begin);
     const float* logits =
-        model.forward(loaded.params.data(), data.tokens.data() + int64_t{begin} * kSeqLen,
-                      count, ForwardOptions{});
+        model.forward(loaded.params.data(), data.tokens.data() + int64_t{begin} * kSeqLen, count,
+                      ForwardOptions{});
     for (int i = 0; i < count; ++i) {
       const float* row = logits + int64_t{i} * classes;
       int best = 0;
@@ -101,7 +100,8 @@ TEST_F(TrainLoaderTest, ReturnsTheRunsConfigTaskAndWeights) {
   const int64_t final_step = summary.at("steps").get<int64_t>();
   ASSERT_EQ(final_step, 12 * 9);  // ceil(264 / 32) = 9 steps per epoch
   const fs::path final_dir = checkpoint_dir() / step_dir_name(final_step);
-  for (const fs::path& path : {run_dir(), checkpoint_dir(), final_dir}) {
+  for (const fs::path& path : {run_dir(), checkpoint_dir(), final_dir,
+                               fs::path(final_dir.string() + "/"), run_dir() / "."}) {
     SCOPED_TRACE(path.string());
     const LoadedModel loaded = load_model(path);
     EXPECT_EQ(loaded.config.depth, 2);
@@ -154,9 +154,9 @@ TEST_F(TrainLoaderTest, LoadedWeightsReproduceTheValidationAccuracyExactly) {
   }
   // The step directories hold different weights (the comparisons above are not vacuous).
   const LoadedModel early = load_model(checkpoint_dir() / step_dir_name(4 * 9));
-  EXPECT_NE(std::memcmp(early.params.data(), loaded.params.data(),
-                        loaded.params.size() * sizeof(float)),
-            0);
+  EXPECT_NE(
+      std::memcmp(early.params.data(), loaded.params.data(), loaded.params.size() * sizeof(float)),
+      0);
 }
 
 TEST_F(TrainLoaderTest, ErrorsNameThePathAndTheProblem) {

@@ -140,8 +140,8 @@ TEST_F(TrainResumeTest, ReferenceRunHasTheExpectedShape) {
 TEST_F(TrainResumeTest, StopMidEpochThenResumeIsBitIdentical) {
   ASSERT_EQ(train("ref", false), 0);
   // (step of the stop, signal): first step of all; mid-epoch 3; the final epoch.
-  const std::pair<int64_t, int> stops[] = {{1, SIGINT}, {2 * kStepsPerEpoch + 2, SIGTERM},
-                                           {7 * kStepsPerEpoch + 1, SIGINT}};
+  const std::pair<int64_t, int> stops[] = {
+      {1, SIGINT}, {2 * kStepsPerEpoch + 2, SIGTERM}, {7 * kStepsPerEpoch + 1, SIGINT}};
   for (const auto& [stop_at, signal] : stops) {
     const std::string name = "stop" + std::to_string(stop_at);
     StopAtStep objective(25, stop_at, signal);

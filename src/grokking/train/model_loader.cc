@@ -44,7 +44,10 @@ TaskConfig task_config_from_metadata(const nlohmann::json& metadata, const std::
 }
 
 LoadedModel load_model(const std::filesystem::path& path) {
-  const ResolvedCheckpoint resolved = resolve_checkpoint(path);
+  // "run/checkpoints/step_00000040/" names the step directory, not a child of it.
+  std::filesystem::path normal = path.lexically_normal();
+  if (!normal.has_filename() && normal.has_parent_path()) normal = normal.parent_path();
+  const ResolvedCheckpoint resolved = resolve_checkpoint(normal);
   LoadedModel model;
   const auto metadata_path = resolved.checkpoint_dir / std::string(kMetadataFile);
   const CheckpointManager manager(resolved.checkpoint_dir);

@@ -84,6 +84,14 @@ void prepare_run_directory(const TrainConfig& config, const RunCheckpointer& che
     fs::remove(dir / history_file);
   }
   fs::create_directories(dir);
+  // Temporaries of the run files left by a process killed while writing one (atomic_file.h).
+  std::vector<fs::path> leftovers;
+  for (const auto& entry : fs::directory_iterator(dir))
+    for (const std::string& file :
+         {history_file, std::string("summary.json"), std::string("config.yaml")})
+      if (entry.path().filename().string().starts_with(std::string(kTempPrefix) + file + "-"))
+        leftovers.push_back(entry.path());
+  for (const auto& path : leftovers) fs::remove(path);
 }
 
 }  // namespace
@@ -131,19 +139,24 @@ TrainResult run_training(const TrainerSetup& setup, const Split& split) {
         history = History::from_json(nlohmann::json::parse(read_file(history_path)),
                                      history.columns(), history_path.string());
       history.truncate_to_epoch(state.epoch);
-      if (state.finished) {
+      const fs::path summary_path = fs::path(config.save_dir) / "summary.json";
+      if (state.finished && fs::exists(summary_path)) {
         progress.message(fmt::format("{}: run already finished at epoch {} (step {})",
                                      config.save_dir, state.epoch, state.step));
         TrainResult result;
-        result.summary = nlohmann::ordered_json::parse(
-            read_file(fs::path(config.save_dir) / "summary.json"));
+        result.summary = nlohmann::ordered_json::parse(read_file(summary_path));
         return result;
       }
-      progress.message(fmt::format("resuming from step {} (epoch {}{})", state.step,
-                                   state.epoch,
-                                   state.batch_in_epoch
-                                       ? fmt::format(", batch {}", state.batch_in_epoch)
-                                       : ""));
+      // Finished but killed before summary.json was written: the loop below is skipped and
+      // the summary is written from the history.
+      progress.message(
+          state.finished
+              ? fmt::format("run finished at epoch {} (step {}) but has no summary.json; "
+                            "writing it",
+                            state.epoch, state.step)
+              : fmt::format(
+                    "resuming from step {} (epoch {}{})", state.step, state.epoch,
+                    state.batch_in_epoch ? fmt::format(", batch {}", state.batch_in_epoch) : ""));
     }
   }
 

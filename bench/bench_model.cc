@@ -1,0 +1,321 @@
+// The model's own speed at the default config (REFERENCE.md §2: p = 97, V = C = 99, T = 4,
+// D = 128, F = 512, H = 1, depth 2, dropout 0.2, cls pooling, batch 512):
+//   layer/<half>/<fwd|bwd>    one attention or FFN half at batch 512 (B·T = 2048 rows):
+//                             attn_table = layer 0 (q, k, v from the token table),
+//                             attn / ffn = a full later layer, *_last = the trimmed last layer
+//   step                      forward (training, dropout) + softmax CE + backward + AdamW
+//   eval                      inference forward + CE over 4656 examples in chunks of 512
+// at 1 and 2 threads (grok::set_num_threads). FLOP/s counts the GEMM FLOPs of
+// grok::layer_forward_flops / training_step_flops / eval_flops (core/flops.h) over wall time,
+// so it is comparable with bench_gemm's rates on the same products.
+//
+// Backward benchmarks restore the incoming gradient each iteration (an [N,D] copy, ≈ 1 % of
+// the time) since the layers overwrite it in place.
+#include <benchmark/benchmark.h>
+
+#include <algorithm>
+#include <cstring>
+#include <string>
+#include <vector>
+
+#include "grokking/core/flops.h"
+#include "grokking/core/philox.h"
+#include "grokking/core/tensor.h"
+#include "grokking/core/threads.h"
+#include "grokking/model/attention.h"
+#include "grokking/model/ffn.h"
+#include "grokking/model/model_config.h"
+#include "grokking/model/rope.h"
+#include "grokking/model/token_table.h"
+#include "grokking/model/transformer.h"
+#include "grokking/optim/optimizer.h"
+#include "grokking/train/cross_entropy.h"
+
+namespace grok {
+namespace {
+
+constexpr int kP = 97;
+constexpr int kBatch = 512;
+constexpr int kEvalExamples = 4656;  // the validation half of p = 97 division
+constexpr int kEvalChunk = 512;
+
+ModelConfig default_config() { return ModelConfig{}; }  // the defaults are the teacher's
+
+FlopModel flop_model(const ModelConfig& c) {
+  return {c.seq_len, c.depth,      c.dim, c.heads, c.ffn_dim(), c.n_classes, c.vocab_size,
+          c.pool == Pool::kCls};
+}
+
+Buffer<float> random_buffer(std::size_t size, uint64_t step, float scale) {
+  const Philox rng(7, RngPurpose::kTest, step);
+  Buffer<float> out(size);
+  for (std::size_t i = 0; i < size; ++i)
+    out[i] = static_cast<float>(scale * (2 * rng.uniform(i) - 1));
+  return out;
+}
+
+// n examples [a, op, b, eq] of the p = 97 task with random operands, and random labels.
+void random_examples(int n, std::vector<int32_t>& tokens, std::vector<int32_t>& labels) {
+  const Philox rng(8, RngPurpose::kTest, 0);
+  tokens.resize(static_cast<std::size_t>(n) * 4);
+  labels.resize(n);
+  for (int i = 0; i < n; ++i) {
+    const PhiloxBlock b = rng.block(i);
+    tokens[4 * i] = static_cast<int32_t>(b[0] % kP);
+    tokens[4 * i + 1] = kP;
+    tokens[4 * i + 2] = static_cast<int32_t>(1 + b[1] % (kP - 1));
+    tokens[4 * i + 3] = kP + 1;
+    labels[i] = static_cast<int32_t>(b[2] % kP);
+  }
+}
+
+void set_counters(benchmark::State& state, double flops_per_iteration) {
+  state.counters["FLOP/s"] =
+      benchmark::Counter(flops_per_iteration, benchmark::Counter::kIsIterationInvariantRate);
+}
+
+// ---- One layer half, standalone, with its own buffers. ----
+
+enum class Half { kAttentionTable, kAttention, kAttentionLast, kFfn, kFfnLast };
+
+struct LayerBench {
+  ModelConfig c = default_config();
+  int n = kBatch * c.seq_len, d = c.dim, f = c.ffn_dim(), v = c.vocab_size;
+  LayerShape shape;
+  RopeTable<float> rope{c.seq_len, c.head_dim(), c.rope_base};
+  DropoutSite site{1, 0, 0, c.dropout};
+  std::vector<int32_t> tokens, labels;
+  Buffer<float> embedding = random_buffer(static_cast<std::size_t>(v) * d, 1, 1.0f);
+  Buffer<float> x, params, grads, d_x_in, d_x;
+  Buffer<float> saved_buf, scratch_buf, table_buf, out;
+  Buffer<uint8_t> mask;
+  AttentionSaved<float> attn_saved{};
+  AttentionScratch<float> attn_scratch{};
+  TokenTable<float> table{};
+  FfnSaved<float> ffn_saved{};
+  FfnScratch<float> ffn_scratch{};
+  const TokenTable<float>* table_ptr = nullptr;
+
+  explicit LayerBench(Half half)
+      : shape{kBatch, c.seq_len, c.dim, c.heads,
+              half == Half::kAttentionLast || half == Half::kFfnLast} {
+    random_examples(kBatch, tokens, labels);
+    x.resize(static_cast<std::size_t>(n) * d);
+    for (int r = 0; r < n; ++r)
+      std::memcpy(x.data() + static_cast<std::size_t>(r) * d, embedding.data() + tokens[r] * d,
+                  sizeof(float) * d);
+    params = random_buffer(2 * static_cast<std::size_t>(d) * f + d * f + d, 2, 0.08f);
+    grads.assign(params.size(), 0.0f);
+    d_x_in = random_buffer(static_cast<std::size_t>(n) * d, 3, 1e-3f);
+    d_x = d_x_in;
+    out.assign(static_cast<std::size_t>(n) * d, 0.0f);
+    mask.assign(static_cast<std::size_t>(n) * f, 1);
+    const std::size_t nd = static_cast<std::size_t>(n) * d, nf = static_cast<std::size_t>(n) * f;
+    if (half == Half::kFfn || half == Half::kFfnLast) {
+      site.site = 1;
+      saved_buf.assign(nd + n + 4 * nf, 0.0f);
+      float* s = saved_buf.data();
+      ffn_saved = {s, s + nd, s + nd + n, s + nd + n + nf, s + nd + n + 2 * nf, s + nd + n + 3 * nf,
+                   mask.data()};
+      scratch_buf.assign(2 * nf + nd, 0.0f);
+      ffn_scratch = {scratch_buf.data(), scratch_buf.data() + nf, scratch_buf.data() + 2 * nf};
+    } else {
+      const std::size_t probs = static_cast<std::size_t>(kBatch) * c.heads * c.seq_len * c.seq_len;
+      saved_buf.assign(5 * nd + n + probs, 0.0f);
+      float* s = saved_buf.data();
+      attn_saved = {s,          s + nd,        s + nd + n,   s + 2 * nd + n, s + 3 * nd + n,
+                    s + 4 * nd + n, s + 4 * nd + n + probs, mask.data()};
+      scratch_buf.assign(4 * nd, 0.0f);
+      float* t = scratch_buf.data();
+      attn_scratch = {t, t + nd, t + 2 * nd, t + 3 * nd};
+      if (half == Half::kAttentionTable) {
+        table_buf.assign(TokenTable<float>::buffer_size(v, d), 0.0f);
+        table = TokenTable<float>::in(table_buf.data(), v, d, tokens.data(), embedding.data(),
+                                      grads.data() + 5 * d * d);
+        table_ptr = &table;
+      }
+    }
+  }
+  AttentionParams<float> attention_params() const {
+    const float* p = params.data();
+    return {p + 4 * d * d, p, p + d * d, p + 2 * d * d, p + 3 * d * d};
+  }
+  AttentionGrads<float> attention_grads() {
+    float* g = grads.data();
+    return {g + 4 * d * d, g, g + d * d, g + 2 * d * d, g + 3 * d * d};
+  }
+  FfnParams<float> ffn_params() const {
+    const float* p = params.data();
+    return {p + 3 * d * f, p, p + d * f, p + 2 * d * f};
+  }
+  FfnGrads<float> ffn_grads() {
+    float* g = grads.data();
+    return {g + 3 * d * f, g, g + d * f, g + 2 * d * f};
+  }
+  void forward(Half half) {
+    if (half == Half::kFfn || half == Half::kFfnLast)
+      ffn_forward(ffn_params(), shape, &site, x.data(), ffn_saved, out.data());
+    else
+      attention_forward(attention_params(), shape, rope, &site, x.data(), attn_saved, attn_scratch,
+                        out.data(), table_ptr);
+  }
+  void backward(Half half) {
+    std::memcpy(d_x.data(), d_x_in.data(), sizeof(float) * d_x.size());
+    if (half == Half::kFfn || half == Half::kFfnLast)
+      ffn_backward(ffn_params(), shape, &site, x.data(), ffn_saved, ffn_scratch, ffn_grads(),
+                   d_x.data());
+    else
+      attention_backward(attention_params(), shape, rope, &site, x.data(), attn_saved, nullptr,
+                         attn_scratch, attention_grads(), d_x.data(), table_ptr);
+  }
+};
+
+// GEMM FLOPs of one forward of this half.
+double half_flops(Half half) {
+  const ModelConfig c = default_config();
+  const FlopModel m = flop_model(c);
+  switch (half) {
+    case Half::kAttentionTable:
+      return layer_forward_flops(m, kBatch, 0).attention;
+    case Half::kAttention:
+      return layer_forward_flops(m, kBatch, 1).attention * 1;  // depth 2: layer 1 is the last
+    case Half::kAttentionLast:
+      return layer_forward_flops(m, kBatch, c.depth - 1).attention;
+    case Half::kFfn:
+      return layer_forward_flops(m, kBatch, 0).ffn;
+    case Half::kFfnLast:
+      return layer_forward_flops(m, kBatch, c.depth - 1).ffn;
+  }
+  return 0;
+}
+
+void run_layer(benchmark::State& state, Half half, bool backward, int threads) {
+  set_num_threads(threads);
+  LayerBench bench(half);
+  bench.forward(half);
+  if (backward) bench.backward(half);  // warm-up outside the timing (oneDNN kernel generation)
+  uint64_t step = 0;
+  for (auto _ : state) {
+    bench.site.step = ++step;  // a fresh dropout mask each forward, as in training
+    if (backward)
+      bench.backward(half);
+    else
+      bench.forward(half);
+    benchmark::ClobberMemory();
+  }
+  double flops = half_flops(half);
+  if (half == Half::kAttention) {  // a full layer, not the trimmed last one
+    FlopModel m = flop_model(default_config());
+    m.trimmed_last_layer = false;
+    flops = layer_forward_flops(m, kBatch, 1).attention;
+  }
+  set_counters(state, backward ? 2 * flops : flops);  // backward = 2 × forward (flops.cc)
+}
+
+// ---- Whole steps through the Transformer. ----
+
+struct ModelBench {
+  ModelConfig c = default_config();
+  TensorLayout layout = param_layout(c);
+  Buffer<float> params, grads, d_logits;
+  Transformer<float> model{c, kBatch};
+  std::unique_ptr<Optimizer> optimizer;
+  std::vector<int32_t> tokens, labels;
+
+  explicit ModelBench(int examples) {
+    params.assign(layout.total_size(), 0.0f);
+    init_params(c, layout, 42, params.data());
+    grads.assign(layout.total_size(), 0.0f);
+    d_logits.assign(static_cast<std::size_t>(kBatch) * c.n_classes, 0.0f);
+    optimizer = make_optimizer(OptimizerConfig{}, layout);
+    random_examples(examples, tokens, labels);
+  }
+
+  void train_step(uint64_t step) {
+    ForwardOptions opts;
+    opts.training = true;
+    opts.dropout_seed = 42;
+    opts.step = step;
+    const float* logits = model.forward(params.data(), tokens.data(), kBatch, opts);
+    softmax_cross_entropy(logits, labels.data(), kBatch, c.n_classes, d_logits.data(), kBatch);
+    std::fill(grads.begin(), grads.end(), 0.0f);
+    model.backward(params.data(), d_logits.data(), grads.data());
+    optimizer->step(params.data(), grads.data());
+  }
+
+  double eval_pass() {
+    LossSum total;
+    for (int begin = 0; begin < kEvalExamples; begin += kEvalChunk) {
+      const int count = std::min(kEvalChunk, kEvalExamples - begin);
+      const float* logits = model.forward(params.data(), tokens.data() + 4 * begin, count, {});
+      total.loss += softmax_cross_entropy(logits, labels.data() + begin, count, c.n_classes,
+                                          nullptr, 1.0)
+                        .loss;
+    }
+    return total.loss;
+  }
+};
+
+void run_step(benchmark::State& state, int threads) {
+  set_num_threads(threads);
+  ModelBench bench(kBatch);
+  uint64_t step = 0;
+  bench.train_step(step++);
+  for (auto _ : state) {
+    bench.train_step(step++);
+    benchmark::ClobberMemory();
+  }
+  set_counters(state, training_step_flops(flop_model(bench.c), kBatch).total);
+}
+
+void run_eval(benchmark::State& state, int threads) {
+  set_num_threads(threads);
+  ModelBench bench(kEvalExamples);
+  bench.eval_pass();
+  for (auto _ : state) benchmark::DoNotOptimize(bench.eval_pass());
+  double flops = 0;  // chunk by chunk, as the pass runs (the count depends on the chunk size)
+  for (int begin = 0; begin < kEvalExamples; begin += kEvalChunk)
+    flops += eval_flops(flop_model(bench.c), std::min(kEvalChunk, kEvalExamples - begin));
+  set_counters(state, flops);
+}
+
+template <typename Fn, typename... Args>
+void register_one(const std::string& name, Fn fn, Args... args) {
+  benchmark::RegisterBenchmark(name.c_str(), fn, args...)
+      ->UseRealTime()
+      ->Unit(benchmark::kMillisecond)
+      ->ComputeStatistics(
+          "min", [](const std::vector<double>& v) { return *std::min_element(v.begin(), v.end()); })
+      ->ComputeStatistics("max", [](const std::vector<double>& v) {
+        return *std::max_element(v.begin(), v.end());
+      });
+}
+
+void register_all() {
+  const std::pair<Half, const char*> halves[] = {{Half::kAttentionTable, "attn_table"},
+                                                 {Half::kAttention, "attn"},
+                                                 {Half::kAttentionLast, "attn_last"},
+                                                 {Half::kFfn, "ffn"},
+                                                 {Half::kFfnLast, "ffn_last"}};
+  for (int threads : {1, 2}) {
+    const std::string t = "/threads:" + std::to_string(threads);
+    register_one("step/batch:512" + t, run_step, threads);
+    register_one("eval/examples:4656" + t, run_eval, threads);
+    for (const auto& [half, name] : halves) {
+      register_one(std::string("layer/") + name + "/fwd" + t, run_layer, half, false, threads);
+      register_one(std::string("layer/") + name + "/bwd" + t, run_layer, half, true, threads);
+    }
+  }
+}
+
+}  // namespace
+}  // namespace grok
+
+int main(int argc, char** argv) {
+  benchmark::Initialize(&argc, argv);
+  if (benchmark::ReportUnrecognizedArguments(argc, argv)) return 1;
+  grok::register_all();
+  benchmark::RunSpecifiedBenchmarks();
+  benchmark::Shutdown();
+  return 0;
+}
