@@ -99,9 +99,9 @@ for mode in truncate bitflip delete; do
   expect_exit 0 "$GROKKING" inspect "$(step_dir "$run" 15)"
 
   expect_exit 0 "$GROKKING" train "${ARGS[@]}" --save_dir "$run" --resume
-  expect_in "$WORK/out" "skipping invalid checkpoint: $bad"
+  expect_in "$WORK/err" "skipping invalid checkpoint: $bad"
   expect_in "$WORK/out" "resuming from step $((15 * S)) (epoch 15)"
-  expect_in "$WORK/out" "removed leftover of an interrupted save: $run/checkpoints/.tmp-step_00000357-999"
+  expect_in "$WORK/err" "removed leftover of an interrupted save: $run/checkpoints/.tmp-step_00000357-999"
   [ ! -e "$run/checkpoints/.tmp-step_00000357-999" ] || fail "leftover not removed"
   same_run "$WORK/ref" "$run"
   expect_exit 0 "$GROKKING" inspect "$run"  # the corrupt directory was replaced

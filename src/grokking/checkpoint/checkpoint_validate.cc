@@ -94,7 +94,10 @@ CheckpointContents load_checkpoint(const fs::path& step_dir) {
   return contents;
 }
 
-ResolvedCheckpoint resolve_checkpoint(const fs::path& path) {
+ResolvedCheckpoint resolve_checkpoint(const fs::path& given) {
+  // "run/checkpoints/step_00000040/" names the step directory, not a child of it.
+  fs::path path = given.lexically_normal();
+  if (!path.has_filename() && path.has_parent_path()) path = path.parent_path();
   std::error_code ec;
   if (!fs::is_directory(path, ec))
     throw Error(fmt::format("{}: not a directory (expected a run, checkpoint or step directory)",

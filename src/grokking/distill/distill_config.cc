@@ -118,11 +118,7 @@ void declare_distill_options(OptionSet& options, DistillConfig& config) {
 }
 
 TaskConfig training_task(const LoadedModel& model) {
-  TaskConfig task = model.task;
-  if (model.metadata.contains("distillation") &&
-      model.metadata["distillation"].contains("split_seed"))
-    task.seed = model.metadata["distillation"]["split_seed"].get<uint64_t>();
-  return task;
+  return model.task;  // load_model already takes a distilled teacher's split_seed
 }
 
 void resolve(DistillConfig& config, const LoadedModel& teacher) {

@@ -35,7 +35,11 @@ TaskConfig task_config_from_metadata(const nlohmann::json& metadata, const std::
     task.p = t.at("p").get<int>();
     task.operation = parse_operation(t.at("operation").get<std::string>());
     task.train_fraction = t.at("train_fraction").get<double>();
-    task.seed = metadata.at("seed").get<uint64_t>();
+    // A distilled student keeps its teacher's split even when trained with another --seed.
+    const auto distillation = metadata.find("distillation");
+    task.seed = distillation != metadata.end() && distillation->contains("split_seed")
+                    ? distillation->at("split_seed").get<uint64_t>()
+                    : metadata.at("seed").get<uint64_t>();
   } catch (const nlohmann::json::exception& e) {
     throw Error(fmt::format("{}: missing or invalid task ({})", source, e.what()));
   }
@@ -44,10 +48,7 @@ TaskConfig task_config_from_metadata(const nlohmann::json& metadata, const std::
 }
 
 LoadedModel load_model(const std::filesystem::path& path) {
-  // "run/checkpoints/step_00000040/" names the step directory, not a child of it.
-  std::filesystem::path normal = path.lexically_normal();
-  if (!normal.has_filename() && normal.has_parent_path()) normal = normal.parent_path();
-  const ResolvedCheckpoint resolved = resolve_checkpoint(normal);
+  const ResolvedCheckpoint resolved = resolve_checkpoint(path);
   LoadedModel model;
   const auto metadata_path = resolved.checkpoint_dir / std::string(kMetadataFile);
   const CheckpointManager manager(resolved.checkpoint_dir);

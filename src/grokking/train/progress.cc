@@ -49,6 +49,15 @@ void Progress::message(const std::string& text) {
   std::fflush(out_);
 }
 
+void Progress::warning(const std::string& text) {
+  if (line_open_) {
+    fmt::print(out_, "\n");
+    line_open_ = false;
+  }
+  std::fflush(out_);
+  fmt::print(stderr, "warning: {}\n", text);
+}
+
 void Progress::finish() {
   if (line_open_) fmt::print(out_, "\n");
   line_open_ = false;

@@ -25,6 +25,8 @@ class Progress {
   void epoch(const EpochReport& report);
   // A message on its own line (clears the live line first).
   void message(const std::string& text);
+  // A warning on standard error (clears the live line first); shown even when quiet.
+  void warning(const std::string& text);
   void finish();
 
  private:

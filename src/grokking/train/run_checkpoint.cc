@@ -50,10 +50,10 @@ RunCheckpointer::RunCheckpointer(const TrainConfig& config, nlohmann::json extra
 std::optional<TrainingState> RunCheckpointer::restore(const std::vector<TrainableGroup>& groups,
                                                       Progress& progress) {
   for (const auto& path : manager_.clean_temporaries())
-    progress.message(fmt::format("removed leftover of an interrupted save: {}", path.string()));
+    progress.warning(fmt::format("removed leftover of an interrupted save: {}", path.string()));
   const LatestValid latest = manager_.latest_valid();
   for (const auto& skipped : latest.skipped)
-    progress.message(fmt::format("skipping invalid checkpoint: {}", skipped.problem));
+    progress.warning(fmt::format("skipping invalid checkpoint: {}", skipped.problem));
   if (!latest.found) {
     if (!latest.skipped.empty())
       throw Error(fmt::format("--resume: no valid checkpoint in {} (all {} are invalid)",

@@ -1,12 +1,18 @@
 #include "grokking/train/stop_signal.h"
 
 #include <atomic>
+#include <unistd.h>
+
 #include <csignal>
 
 namespace grok {
 namespace {
 std::atomic<int> g_stop_signal{0};
-extern "C" void on_stop_signal(int signal) { g_stop_signal.store(signal); }
+// The first signal asks the trainer to checkpoint and stop; a second one exits at once (every
+// file is written atomically, so nothing is left half-written).
+extern "C" void on_stop_signal(int signal) {
+  if (g_stop_signal.exchange(signal) != 0) _exit(128 + signal);
+}
 }  // namespace
 
 void install_stop_handlers() {

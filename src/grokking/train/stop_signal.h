@@ -1,5 +1,5 @@
 // SIGINT/SIGTERM handling: the handler only records the signal; the trainer finishes the
-// current step, writes a checkpoint, and exits 130 / 143.
+// current step, writes a checkpoint, and exits 130 / 143. A second signal exits immediately.
 #pragma once
 
 namespace grok {
