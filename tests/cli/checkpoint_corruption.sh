@@ -6,25 +6,12 @@
 # ends bit-identical to the uninterrupted run (removing a crashed save's temporary directory).
 # With every checkpoint corrupt, or metadata.json corrupt, --resume exits 1.
 source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/runs.sh"
 # p 47 "/": 1081 training pairs, 17 steps of 64 per epoch; all 8 checkpoints kept.
 ARGS=(--p 47 --dim 32 --depth 1 --epochs 40 --batch_size 64 --checkpoint_every 5 --keep 10
   --threads 1)
 S=17
 
-same_run() {
-  local last
-  last=$(basename "$(ls -d "$1"/checkpoints/step_* | tail -1)")
-  for f in model.safetensors optimizer.safetensors; do
-    cmp "$1/checkpoints/$last/$f" "$2/checkpoints/$last/$f" || fail "$2: $last/$f differs from $1"
-  done
-  py "
-a, b = '$1', '$2'
-for name, drop in [('training_history.json', 'elapsed_s'), ('summary.json', 'timing')]:
-    x = json.load(open(a + '/' + name)); y = json.load(open(b + '/' + name))
-    x.pop(drop); y.pop(drop)
-    assert x == y, (name, x, y)
-"
-}
 step_dir() { printf '%s/checkpoints/step_%08d' "$1" $(($2 * S)); }
 
 expect_exit 0 "$GROKKING" train "${ARGS[@]}" --save_dir "$WORK/ref"

@@ -4,42 +4,9 @@
 # optimizer.safetensors equal (cmp), history equal but elapsed_s, summary.json equal but
 # timing. No kill ever leaves an invalid step directory. Set CHECKPOINT_TEST_SEED to vary.
 source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/runs.sh"
 # p 97 "/": 4656 training pairs, 73 steps of 64 per epoch, dropout 0.2 on.
 ARGS=(--p 97 --dim 32 --depth 1 --epochs 40 --batch_size 64 --checkpoint_every 5 --threads 1)
-
-# same_run A B: the two run directories hold the same final state (timings aside).
-same_run() {
-  local last
-  last=$(basename "$(ls -d "$1"/checkpoints/step_* | tail -1)")
-  for f in model.safetensors optimizer.safetensors; do
-    cmp "$1/checkpoints/$last/$f" "$2/checkpoints/$last/$f" || fail "$2: $last/$f differs from $1"
-  done
-  py "
-a, b = '$1', '$2'
-for name, drop in [('training_history.json', 'elapsed_s'), ('summary.json', 'timing'),
-                   ('checkpoints/$last/state.json', 'elapsed_s')]:
-    x = json.load(open(a + '/' + name)); y = json.load(open(b + '/' + name))
-    for d in (x, y):
-        d.pop(drop); d.pop('state_sha256', None)
-    assert x == y, (name, x, y)
-h = json.load(open(b + '/training_history.json'))
-assert h['epoch'] == list(range(1, 41)), h['epoch']
-"
-}
-
-# newest_epoch LOG: the last epoch this process printed (0 if none yet).
-newest_epoch() { sed -n 's|^epoch *\([0-9]*\)/.*|\1|p' "$1" | tail -1 | grep . || echo 0; }
-
-# wait_epoch LOG PID K: waits until process PID has printed epoch K (fails if it exits first).
-wait_epoch() {
-  local tries=0
-  while [ "$(newest_epoch "$1")" -lt "$3" ]; do
-    kill -0 "$2" 2>/dev/null || { cat "$1" >&2; fail "run ended before epoch $3"; }
-    tries=$((tries + 1))
-    [ $tries -lt 30000 ] || fail "timed out waiting for epoch $3"
-    sleep 0.01
-  done
-}
 
 pid=""  # the run in the background, stopped if the test fails early
 trap '[ -z "$pid" ] || kill -KILL "$pid" 2>/dev/null; rm -rf "$WORK"' EXIT
@@ -71,6 +38,7 @@ done
 expect_exit 0 "$GROKKING" train "${ARGS[@]}" --save_dir "$WORK/run" --resume
 expect_in "$WORK/out" "resuming from step"
 same_run "$WORK/ref" "$WORK/run"
+expect_epochs "$WORK/run" 40
 leftovers=$(find "$WORK/run" -name '.tmp-*')
 [ -z "$leftovers" ] || fail "temporaries of killed writes remain: $leftovers"
 echo PASS

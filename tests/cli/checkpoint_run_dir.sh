@@ -9,20 +9,10 @@
 #   killed write are removed;
 # - resuming from an intermediate checkpoint is bit-identical for AdamW and for Muon.
 source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/runs.sh"
 ARGS=(--p 23 --dim 32 --depth 1 --epochs 10 --batch_size 64 --checkpoint_every 5 --threads 1)
 
 snapshot() { (cd "$1" && find . | sort && find . -type f -print0 | sort -z | xargs -0 sha256sum); }
-same_run() {  # same_run A B [FLAGS]: same final files, history, summary (timings aside)
-  for f in model.safetensors optimizer.safetensors; do
-    cmp "$1/checkpoints/step_00000040/$f" "$2/checkpoints/step_00000040/$f" || fail "$2: $f differs"
-  done
-  py "
-for name, drop in [('training_history.json', 'elapsed_s'), ('summary.json', 'timing')]:
-    x = json.load(open('$1/' + name)); y = json.load(open('$2/' + name))
-    x.pop(drop); y.pop(drop)
-    assert x == y, (name, x, y)
-"
-}
 
 expect_exit 0 "$GROKKING" train "${ARGS[@]}" --save_dir "$WORK/ref"
 [ -d "$WORK/ref/checkpoints/step_00000040" ] || fail "expected 4 steps per epoch"

@@ -4,39 +4,9 @@
 # model.safetensors and optimizer.safetensors equal, history equal but elapsed_s, summary
 # equal but timing). At least one stop must land mid-epoch (retried up to 5 times if not).
 source "$(dirname "$0")/lib/common.sh"
+source "$(dirname "$0")/lib/runs.sh"
 # p 97 "/": 4656 training pairs, 73 steps of 64 per epoch, so most signals land mid-epoch.
 ARGS=(--p 97 --dim 32 --depth 1 --epochs 40 --batch_size 64 --checkpoint_every 10 --threads 1)
-
-same_run() {
-  local last
-  last=$(basename "$(ls -d "$1"/checkpoints/step_* | tail -1)")
-  for f in model.safetensors optimizer.safetensors; do
-    cmp "$1/checkpoints/$last/$f" "$2/checkpoints/$last/$f" || fail "$2: $last/$f differs from $1"
-  done
-  py "
-a, b = '$1', '$2'
-for name, drop in [('training_history.json', 'elapsed_s'), ('summary.json', 'timing'),
-                   ('checkpoints/$last/state.json', 'elapsed_s')]:
-    x = json.load(open(a + '/' + name)); y = json.load(open(b + '/' + name))
-    for d in (x, y):
-        d.pop(drop); d.pop('state_sha256', None)
-    assert x == y, (name, x, y)
-h = json.load(open(b + '/training_history.json'))
-assert h['epoch'] == list(range(1, 41)), h['epoch']
-"
-}
-
-newest_epoch() { sed -n 's|^epoch *\([0-9]*\)/.*|\1|p' "$1" | tail -1 | grep . || echo 0; }
-
-wait_epoch() {
-  local tries=0
-  while [ "$(newest_epoch "$1")" -lt "$3" ]; do
-    kill -0 "$2" 2>/dev/null || { cat "$1" >&2; fail "run ended before epoch $3"; }
-    tries=$((tries + 1))
-    [ $tries -lt 30000 ] || fail "timed out waiting for epoch $3"
-    sleep 0.01
-  done
-}
 
 pid=""  # the run in the background, stopped if the test fails early
 trap '[ -z "$pid" ] || kill -KILL "$pid" 2>/dev/null; rm -rf "$WORK"' EXIT
@@ -95,4 +65,5 @@ done
 expect_exit 0 "$GROKKING" train "${ARGS[@]}" --save_dir "$WORK/run" --resume
 expect_in "$WORK/out" "$resumes_at"
 same_run "$WORK/ref" "$WORK/run"
+expect_epochs "$WORK/run" 40
 echo PASS
