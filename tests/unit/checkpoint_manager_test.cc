@@ -4,6 +4,8 @@
 #include "grokking/checkpoint/checkpoint_manager.h"
 
 #include <gtest/gtest.h>
+
+#include "test_support.h"
 #include <unistd.h>
 
 #include <filesystem>
@@ -19,19 +21,9 @@
 namespace grok {
 namespace {
 
+using testing_support::error_of;
+
 namespace fs = std::filesystem;
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
-
-#define EXPECT_CONTAINS(text, part) \
-  EXPECT_NE(std::string(text).find(part), std::string::npos) << "\"" << (text) << "\""
 
 std::vector<std::string> entry_names(const fs::path& dir) {
   std::vector<std::string> names;

@@ -2,6 +2,8 @@
 // files, files written independently (by hand and by the Python library), every kind of
 // corruption named, and TensorLayout arenas in and out.
 #include <gtest/gtest.h>
+
+#include "test_support.h"
 #include <unistd.h>
 
 #include <cmath>
@@ -19,24 +21,14 @@
 namespace grok {
 namespace {
 
+using testing_support::error_of;
+
 namespace fs = std::filesystem;
 
 fs::path data_dir() {
   if (const char* src = std::getenv("GROK_SOURCE_DIR")) return fs::path(src) / "tests" / "data";
   return fs::path(__FILE__).parent_path().parent_path() / "data";
 }
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
-
-#define EXPECT_CONTAINS(text, part) \
-  EXPECT_NE(std::string(text).find(part), std::string::npos) << "\"" << (text) << "\""
 
 // A file from a header text and data, without padding.
 std::string make_file(const std::string& header, const std::string& data) {

@@ -1,6 +1,8 @@
 // Durable file writes (atomic replace, injected disk-full), whole-file reads, SHA-256 known
 // answers and JSON file errors.
 #include <gtest/gtest.h>
+
+#include "test_support.h"
 #include <unistd.h>
 
 #include <cstdio>
@@ -15,6 +17,8 @@
 
 namespace grok {
 namespace {
+
+using testing_support::error_of;
 
 namespace fs = std::filesystem;
 
@@ -43,15 +47,6 @@ class TempDir {
  private:
   fs::path path_;
 };
-
-std::string error_of(const std::function<void()>& f) {
-  try {
-    f();
-  } catch (const Error& e) {
-    return e.what();
-  }
-  return "(no error)";
-}
 
 TEST(AtomicFile, WritesAndReplacesWholeContent) {
   TempDir dir;

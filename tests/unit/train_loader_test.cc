@@ -4,6 +4,8 @@
 // final_val_acc and each checkpointed epoch's history val_acc exactly. Bad paths and corrupt
 // checkpoints are errors naming the file.
 #include <gtest/gtest.h>
+
+#include "test_support.h"
 #include <unistd.h>
 
 #include <cstring>
@@ -23,9 +25,6 @@ namespace grok {
 namespace {
 
 namespace fs = std::filesystem;
-
-#define EXPECT_CONTAINS(text, part) \
-  EXPECT_NE(std::string(text).find(part), std::string::npos) << "\"" << (text) << "\""
 
 nlohmann::json read_json(const fs::path& path) { return nlohmann::json::parse(read_file(path)); }
 
