@@ -21,7 +21,7 @@ build: deps
 	cmake --build --preset $(PRESET) -j $(JOBS)
 
 run: build
-	$(BUILD_DIR)/grokking train --config configs/default.yaml --save_dir runs/default --overwrite
+	$(BUILD_DIR)/grokking experiment --config configs/paper.yaml --out runs/paper
 
 # A project-local Python environment for the interoperability tests (safetensors from PyPI).
 $(VENV)/bin/python:

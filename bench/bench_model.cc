@@ -5,6 +5,9 @@
 //                             attn / ffn = a full later layer, *_last = the trimmed last layer
 //   step                      forward (training, dropout) + softmax CE + backward + AdamW
 //   eval                      inference forward + CE over 4656 examples in chunks of 512
+//   kernel/<name>/<path>      the elementwise kernels on the FFN gate's [2048, 512], the
+//                             dispatched path (AVX2 where the CPU has it) against the scalar
+//                             reference, one thread (Elem/s counts elements)
 // at 1 and 2 threads (grok::set_num_threads). FLOP/s counts the GEMM FLOPs of
 // grok::layer_forward_flops / training_step_flops / eval_flops (core/flops.h) over wall time,
 // so it is comparable with bench_gemm's rates on the same products.
@@ -26,6 +29,7 @@
 #include "grokking/model/ffn.h"
 #include "grokking/model/model_config.h"
 #include "grokking/model/rope.h"
+#include "grokking/model/silu_gate.h"
 #include "grokking/model/token_table.h"
 #include "grokking/model/transformer.h"
 #include "grokking/optim/optimizer.h"
@@ -42,8 +46,8 @@ constexpr int kEvalChunk = 512;
 ModelConfig default_config() { return ModelConfig{}; }  // the defaults are the teacher's
 
 FlopModel flop_model(const ModelConfig& c) {
-  return {c.seq_len, c.depth,      c.dim, c.heads, c.ffn_dim(), c.n_classes, c.vocab_size,
-          c.pool == Pool::kCls};
+  return {c.seq_len,   c.depth,     c.dim,        c.heads,
+          c.ffn_dim(), c.n_classes, c.vocab_size, c.pool == Pool::kCls};
 }
 
 Buffer<float> random_buffer(std::size_t size, uint64_t step, float scale) {
@@ -86,7 +90,7 @@ struct LayerBench {
   DropoutSite site{1, 0, 0, c.dropout};
   std::vector<int32_t> tokens, labels;
   Buffer<float> embedding = random_buffer(static_cast<std::size_t>(v) * d, 1, 1.0f);
-  Buffer<float> x, params, grads, d_x_in, d_x;
+  Buffer<float> x, params, grads, d_x_in, d_x, d_embedding;
   Buffer<float> saved_buf, scratch_buf, table_buf, out;
   Buffer<uint8_t> mask;
   AttentionSaved<float> attn_saved{};
@@ -115,23 +119,31 @@ struct LayerBench {
       site.site = 1;
       saved_buf.assign(nd + n + 4 * nf, 0.0f);
       float* s = saved_buf.data();
-      ffn_saved = {s, s + nd, s + nd + n, s + nd + n + nf, s + nd + n + 2 * nf, s + nd + n + 3 * nf,
-                   mask.data()};
+      ffn_saved = {
+          s,          s + nd, s + nd + n, s + nd + n + nf, s + nd + n + 2 * nf, s + nd + n + 3 * nf,
+          mask.data()};
       scratch_buf.assign(2 * nf + nd, 0.0f);
       ffn_scratch = {scratch_buf.data(), scratch_buf.data() + nf, scratch_buf.data() + 2 * nf};
     } else {
       const std::size_t probs = static_cast<std::size_t>(kBatch) * c.heads * c.seq_len * c.seq_len;
       saved_buf.assign(5 * nd + n + probs, 0.0f);
       float* s = saved_buf.data();
-      attn_saved = {s,          s + nd,        s + nd + n,   s + 2 * nd + n, s + 3 * nd + n,
-                    s + 4 * nd + n, s + 4 * nd + n + probs, mask.data()};
+      attn_saved = {s,
+                    s + nd,
+                    s + nd + n,
+                    s + 2 * nd + n,
+                    s + 3 * nd + n,
+                    s + 4 * nd + n,
+                    s + 4 * nd + n + probs,
+                    mask.data()};
       scratch_buf.assign(4 * nd, 0.0f);
       float* t = scratch_buf.data();
       attn_scratch = {t, t + nd, t + 2 * nd, t + 3 * nd};
       if (half == Half::kAttentionTable) {
         table_buf.assign(TokenTable<float>::buffer_size(v, d), 0.0f);
-        table = TokenTable<float>::in(table_buf.data(), v, d, tokens.data(), embedding.data(),
-                                      grads.data() + 5 * d * d);
+        table = make_token_table(table_buf.data(), v, d, tokens.data(), embedding.data());
+        d_embedding.assign(static_cast<std::size_t>(v) * d, 0.0f);
+        table.d_embedding = d_embedding.data();
         table_ptr = &table;
       }
     }
@@ -165,28 +177,19 @@ struct LayerBench {
       ffn_backward(ffn_params(), shape, &site, x.data(), ffn_saved, ffn_scratch, ffn_grads(),
                    d_x.data());
     else
-      attention_backward(attention_params(), shape, rope, &site, x.data(), attn_saved, nullptr,
-                         attn_scratch, attention_grads(), d_x.data(), table_ptr);
+      attention_backward(attention_params(), shape, rope, &site, x.data(), attn_saved,
+                         static_cast<const float*>(nullptr), attn_scratch, attention_grads(),
+                         d_x.data(), table_ptr);
   }
 };
 
-// GEMM FLOPs of one forward of this half.
+// GEMM FLOPs of one forward of this half: layer 0 (table), or layer 1 = the last layer of
+// the depth-2 model, trimmed or (for the full-layer halves) not.
 double half_flops(Half half) {
-  const ModelConfig c = default_config();
-  const FlopModel m = flop_model(c);
-  switch (half) {
-    case Half::kAttentionTable:
-      return layer_forward_flops(m, kBatch, 0).attention;
-    case Half::kAttention:
-      return layer_forward_flops(m, kBatch, 1).attention * 1;  // depth 2: layer 1 is the last
-    case Half::kAttentionLast:
-      return layer_forward_flops(m, kBatch, c.depth - 1).attention;
-    case Half::kFfn:
-      return layer_forward_flops(m, kBatch, 0).ffn;
-    case Half::kFfnLast:
-      return layer_forward_flops(m, kBatch, c.depth - 1).ffn;
-  }
-  return 0;
+  FlopModel m = flop_model(default_config());
+  m.trimmed_last_layer = half == Half::kAttentionLast || half == Half::kFfnLast;
+  const LayerFlops f = layer_forward_flops(m, kBatch, half == Half::kAttentionTable ? 0 : 1);
+  return half == Half::kFfn || half == Half::kFfnLast ? f.ffn : f.attention;
 }
 
 void run_layer(benchmark::State& state, Half half, bool backward, int threads) {
@@ -203,12 +206,7 @@ void run_layer(benchmark::State& state, Half half, bool backward, int threads) {
       bench.forward(half);
     benchmark::ClobberMemory();
   }
-  double flops = half_flops(half);
-  if (half == Half::kAttention) {  // a full layer, not the trimmed last one
-    FlopModel m = flop_model(default_config());
-    m.trimmed_last_layer = false;
-    flops = layer_forward_flops(m, kBatch, 1).attention;
-  }
+  const double flops = half_flops(half);
   set_counters(state, backward ? 2 * flops : flops);  // backward = 2 × forward (flops.cc)
 }
 
@@ -248,9 +246,9 @@ struct ModelBench {
     for (int begin = 0; begin < kEvalExamples; begin += kEvalChunk) {
       const int count = std::min(kEvalChunk, kEvalExamples - begin);
       const float* logits = model.forward(params.data(), tokens.data() + 4 * begin, count, {});
-      total.loss += softmax_cross_entropy(logits, labels.data() + begin, count, c.n_classes,
-                                          nullptr, 1.0)
-                        .loss;
+      total.loss +=
+          softmax_cross_entropy(logits, labels.data() + begin, count, c.n_classes, nullptr, 1.0)
+              .loss;
     }
     return total.loss;
   }
@@ -279,6 +277,65 @@ void run_eval(benchmark::State& state, int threads) {
   set_counters(state, flops);
 }
 
+// ---- Elementwise kernels, fast path against reference. ----
+
+enum class Kernel { kGateForward, kGateForwardInference, kGateBackward, kDropoutMask };
+
+void run_kernel(benchmark::State& state, Kernel kernel, bool reference) {
+  set_num_threads(1);
+  const int rows = kBatch * 4, f = 512, n = rows * f;
+  const Buffer<float> a = random_buffer(n, 4, 4.0f), b = random_buffer(n, 5, 1.0f);
+  const Buffer<float> dg = random_buffer(n, 6, 1.0f);
+  Buffer<float> sig(n), g(n), d_a(n), d_b(n);
+  Buffer<uint8_t> mask(n);
+  const DropoutSite site{1, 2, 1, 0.2};
+  dropout_mask(site, all_rows(kBatch, 4), f, mask.data());
+  const float keep = static_cast<float>(site.keep_scale());
+  uint64_t step = 0;
+  for (auto _ : state) {
+    switch (kernel) {
+      case Kernel::kGateForward:
+      case Kernel::kGateForwardInference: {
+        const bool infer = kernel == Kernel::kGateForwardInference;
+        const uint8_t* m = infer ? nullptr : mask.data();
+        float* s = infer ? nullptr : sig.data();
+        for (int r = 0; r < rows; ++r) {
+          const std::size_t o = static_cast<std::size_t>(r) * f;
+          if (reference)
+            silu_gate_forward_reference(f, a.data() + o, b.data() + o, m ? m + o : nullptr, keep,
+                                        s ? s + o : nullptr, g.data() + o);
+          else
+            silu_gate_forward(f, a.data() + o, b.data() + o, m ? m + o : nullptr, keep,
+                              s ? s + o : nullptr, g.data() + o);
+        }
+        break;
+      }
+      case Kernel::kGateBackward:
+        std::memcpy(d_a.data(), dg.data(), sizeof(float) * n);
+        for (int r = 0; r < rows; ++r) {
+          const std::size_t o = static_cast<std::size_t>(r) * f;
+          if (reference)
+            silu_gate_backward_reference(f, a.data() + o, b.data() + o, sig.data() + o,
+                                         mask.data() + o, keep, d_a.data() + o, d_b.data() + o);
+          else
+            silu_gate_backward(f, a.data() + o, b.data() + o, sig.data() + o, mask.data() + o, keep,
+                               d_a.data() + o, d_b.data() + o);
+        }
+        break;
+      case Kernel::kDropoutMask: {
+        const DropoutSite s{1, ++step, 1, 0.2};
+        if (reference)
+          dropout_mask_reference(s, all_rows(kBatch, 4), f, mask.data());
+        else
+          dropout_mask(s, all_rows(kBatch, 4), f, mask.data());
+        break;
+      }
+    }
+    benchmark::ClobberMemory();
+  }
+  state.counters["Elem/s"] = benchmark::Counter(n, benchmark::Counter::kIsIterationInvariantRate);
+}
+
 template <typename Fn, typename... Args>
 void register_one(const std::string& name, Fn fn, Args... args) {
   benchmark::RegisterBenchmark(name.c_str(), fn, args...)
@@ -292,6 +349,15 @@ void register_one(const std::string& name, Fn fn, Args... args) {
 }
 
 void register_all() {
+  const std::pair<Kernel, const char*> kernels[] = {
+      {Kernel::kGateForward, "silu_gate_fwd"},
+      {Kernel::kGateForwardInference, "silu_gate_fwd_inference"},
+      {Kernel::kGateBackward, "silu_gate_bwd"},
+      {Kernel::kDropoutMask, "dropout_mask"}};
+  for (const auto& [kernel, name] : kernels)
+    for (bool reference : {false, true})
+      register_one(std::string("kernel/") + name + (reference ? "/reference" : "/dispatch"),
+                   run_kernel, kernel, reference);
   const std::pair<Half, const char*> halves[] = {{Half::kAttentionTable, "attn_table"},
                                                  {Half::kAttention, "attn"},
                                                  {Half::kAttentionLast, "attn_last"},

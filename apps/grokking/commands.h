@@ -7,7 +7,9 @@ namespace grok::cli {
 
 int cmd_train(int argc, const char* const* argv);
 int cmd_distill(int argc, const char* const* argv);
+int cmd_experiment(int argc, const char* const* argv);
 int cmd_data(int argc, const char* const* argv);
 int cmd_inspect(int argc, const char* const* argv);
+int cmd_analyze(int argc, const char* const* argv);
 
 }  // namespace grok::cli

@@ -23,6 +23,10 @@ const std::vector<Command>& commands() {
   static const std::vector<Command> list = {
       {"train", grok::cli::cmd_train, "train a transformer on a modular arithmetic task"},
       {"distill", grok::cli::cmd_distill, "distil a trained teacher into a smaller student"},
+      {"experiment", grok::cli::cmd_experiment,
+       "sweep teachers, students, strategies and seeds; manifest and statistics"},
+      {"analyze", grok::cli::cmd_analyze,
+       "measure models on the validation split (CKA, rank, entropy, weights, Fourier)"},
       {"inspect", grok::cli::cmd_inspect, "print and verify a checkpoint directory"},
       {"data", grok::cli::cmd_data, "write a task's train/val split as CSV"},
   };

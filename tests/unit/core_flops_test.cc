@@ -7,8 +7,13 @@
 namespace grok {
 namespace {
 
-// Tiny config: B = 3, T = 4, D = 8, H = 2 (dh = 4), F = 32, C = 11, so R = B·T = 12 rows.
-constexpr int kB = 3, kT = 4, kD = 8, kH = 2, kF = 32, kC = 11;
+// Tiny config: B = 3, T = 4, D = 8, H = 2 (dh = 4), F = 32, C = 11, V = 7 (p = 5), so
+// R = B·T = 12 token rows, more than V: layer 0 projects its 7-row token table.
+constexpr int kB = 3, kT = 4, kD = 8, kH = 2, kF = 32, kC = 11, kV = 7;
+
+FlopModel tiny(int depth, bool trimmed, int heads = kH, int vocab = kV) {
+  return {kT, depth, kD, heads, kF, kC, vocab, trimmed};
+}
 
 // One full layer, every product written as 2·M·N·K.
 constexpr double kFullLayer = 2.0 * 12 * 8 * 8             // q  [12,8]·[8,8]
@@ -21,6 +26,17 @@ constexpr double kFullLayer = 2.0 * 12 * 8 * 8             // q  [12,8]·[8,8]
                               + 2.0 * 12 * 32 * 8          // W3
                               + 2.0 * 12 * 8 * 32;         // W2 [12,32]·[32,8]
 
+// Layer 0 through the token table: q, k, v on the 7 table rows, the rest as a full layer.
+constexpr double kTableLayer = 2.0 * 7 * 8 * 8              // q  [7,8]·[8,8]
+                               + 2.0 * 7 * 8 * 8            // k  [7,8]·[8,8]
+                               + 2.0 * 7 * 8 * 8            // v  [7,8]·[8,8]
+                               + 2.0 * 12 * 8 * 8           // o  [12,8]·[8,8]
+                               + 3 * 2 * (2.0 * 4 * 4 * 4)  // scores
+                               + 3 * 2 * (2.0 * 4 * 4 * 4)  // probs·v
+                               + 2.0 * 12 * 32 * 8          // W1
+                               + 2.0 * 12 * 32 * 8          // W3
+                               + 2.0 * 12 * 8 * 32;         // W2
+
 // The trimmed last layer: keys and values for all 12 rows, the rest for 3 query rows.
 constexpr double kTrimmedLayer = 2.0 * 3 * 8 * 8              // q  [3,8]·[8,8]
                                  + 2.0 * 12 * 8 * 8           // k  [12,8]·[8,8]
@@ -32,57 +48,98 @@ constexpr double kTrimmedLayer = 2.0 * 3 * 8 * 8              // q  [3,8]·[8,8]
                                  + 2.0 * 3 * 32 * 8           // W3
                                  + 2.0 * 3 * 8 * 32;          // W2 [3,32]·[32,8]
 
+// Depth 1, trimmed: the only layer is both layer 0 (table) and the trimmed last layer.
+constexpr double kTrimmedTableLayer = 2.0 * 7 * 8 * 8              // q table [7,8]·[8,8]
+                                      + 2.0 * 7 * 8 * 8            // k table
+                                      + 2.0 * 7 * 8 * 8            // v table
+                                      + 2.0 * 3 * 8 * 8            // o  [3,8]·[8,8]
+                                      + 3 * 2 * (2.0 * 1 * 4 * 4)  // scores
+                                      + 3 * 2 * (2.0 * 1 * 4 * 4)  // probs·v
+                                      + 2.0 * 3 * 32 * 8           // W1
+                                      + 2.0 * 3 * 32 * 8           // W3
+                                      + 2.0 * 3 * 8 * 32;          // W2
+
 constexpr double kHead = 2.0 * 3 * 11 * 8;  // [3,8]·[8,11]
 
 TEST(Flops, HandCountOfTinyConfig) {
   // The same sums evaluated by hand, so that a mistake in the constexpr terms shows too.
   EXPECT_EQ(kFullLayer, 26112.0);
+  EXPECT_EQ(kTableLayer, 24192.0);
   EXPECT_EQ(kTrimmedLayer, 8832.0);
+  EXPECT_EQ(kTrimmedTableLayer, 8064.0);
   EXPECT_EQ(kHead, 528.0);
 
-  const FlopCount full = training_step_flops(kB, kT, 2, kD, kH, kF, kC, false);
-  EXPECT_EQ(full.forward, 2 * kFullLayer + kHead);
+  const FlopCount full = training_step_flops(tiny(2, false), kB);
+  EXPECT_EQ(full.forward, kTableLayer + kFullLayer + kHead);
   EXPECT_EQ(full.backward, 2 * full.forward);
   EXPECT_EQ(full.total, 3 * full.forward);
 
-  const FlopCount trimmed = training_step_flops(kB, kT, 2, kD, kH, kF, kC, true);
-  EXPECT_EQ(trimmed.forward, kFullLayer + kTrimmedLayer + kHead);
-  EXPECT_EQ(trimmed.forward, 35472.0);
+  const FlopCount trimmed = training_step_flops(tiny(2, true), kB);
+  EXPECT_EQ(trimmed.forward, kTableLayer + kTrimmedLayer + kHead);
+  EXPECT_EQ(trimmed.forward, 33552.0);
   EXPECT_EQ(trimmed.backward, 2 * trimmed.forward);
-  EXPECT_EQ(trimmed.total, 3 * 35472.0);
+  EXPECT_EQ(trimmed.total, 3 * 33552.0);
 
-  // Depth 1 trimmed: the only layer is the trimmed one.
-  EXPECT_EQ(training_step_flops(kB, kT, 1, kD, kH, kF, kC, true).forward, kTrimmedLayer + kHead);
+  EXPECT_EQ(training_step_flops(tiny(1, true), kB).forward, kTrimmedTableLayer + kHead);
+  EXPECT_EQ(training_step_flops(tiny(3, true), kB).forward,
+            kTableLayer + kFullLayer + kTrimmedLayer + kHead);
+}
+
+TEST(Flops, TokenTableOnlyWhenTheVocabularyHasFewerRows) {
+  // V = 12 = R: layer 0 projects its 12 rows directly, like any full layer.
+  EXPECT_EQ(training_step_flops(tiny(2, true, kH, 12), kB).forward,
+            kFullLayer + kTrimmedLayer + kHead);
+  EXPECT_EQ(training_step_flops(tiny(1, true, kH, 12), kB).forward, kTrimmedLayer + kHead);
+  // V = 11 < 12: the table, 3 · [11,8]·[8,8] instead of 3 · [12,8]·[8,8].
+  EXPECT_EQ(training_step_flops(tiny(2, true, kH, 11), kB).forward,
+            kFullLayer - 3 * (2.0 * 12 * 8 * 8) + 3 * (2.0 * 11 * 8 * 8) + kTrimmedLayer + kHead);
+}
+
+TEST(Flops, LayersSumToTheForward) {
+  for (bool trimmed : {false, true}) {
+    const FlopModel m = tiny(2, trimmed);
+    const LayerFlops l0 = layer_forward_flops(m, kB, 0), l1 = layer_forward_flops(m, kB, 1);
+    EXPECT_EQ(l0.attention + l0.ffn + l1.attention + l1.ffn + kHead,
+              training_step_flops(m, kB).forward);
+    EXPECT_EQ(l0.ffn, 3 * (2.0 * 12 * 32 * 8));
+    EXPECT_EQ(l0.attention, kTableLayer - l0.ffn);
+  }
+  EXPECT_EQ(layer_forward_flops(tiny(2, true), kB, 1).ffn, 3 * (2.0 * 3 * 32 * 8));
+  EXPECT_THROW(layer_forward_flops(tiny(2, true), kB, 2), Error);
 }
 
 TEST(Flops, HeadsDoNotChangeTheCount) {
   // B·H·T·T·dh = B·T·T·D whatever the split into heads.
-  EXPECT_EQ(training_step_flops(kB, kT, 2, kD, 1, kF, kC, true).forward,
-            training_step_flops(kB, kT, 2, kD, 4, kF, kC, true).forward);
+  EXPECT_EQ(training_step_flops(tiny(2, true, 1), kB).forward,
+            training_step_flops(tiny(2, true, 4), kB).forward);
 }
 
-TEST(Flops, EvalIsForwardOnlyAndLinearInExamples) {
-  EXPECT_EQ(eval_flops(kB, kT, 2, kD, kH, kF, kC), kFullLayer + kTrimmedLayer + kHead);
-  EXPECT_EQ(eval_flops(kB, kT, 2, kD, kH, kF, kC, false), 2 * kFullLayer + kHead);
-  EXPECT_EQ(eval_flops(2 * kB, kT, 2, kD, kH, kF, kC), 2 * (kFullLayer + kTrimmedLayer + kHead));
+TEST(Flops, EvalIsForward) {
+  EXPECT_EQ(eval_flops(tiny(2, true), kB), kTableLayer + kTrimmedLayer + kHead);
+  EXPECT_EQ(eval_flops(tiny(2, false), kB), kTableLayer + kFullLayer + kHead);
+  // Twice the examples at once: everything doubles except the table, paid once per forward.
+  const double table = 3 * (2.0 * 7 * 8 * 8);
+  EXPECT_EQ(eval_flops(tiny(2, true), 2 * kB), 2 * (kTableLayer + kTrimmedLayer + kHead) - table);
 }
 
 TEST(Flops, DefaultConfigStep) {
-  // B = 512, T = 4, L = 2, D = 128, H = 1, F = 512, C = 99, trimmed (docs/PERFORMANCE.md).
-  const double full_layer =
-      4 * (2.0 * 2048 * 128 * 128) + 2 * (2.0 * 512 * 4 * 4 * 128) + 3 * (2.0 * 2048 * 128 * 512);
+  // B = 512, T = 4, L = 2, D = 128, H = 1, F = 512, C = V = 99, trimmed (docs/PERFORMANCE.md).
+  const double table_layer = 3 * (2.0 * 99 * 128 * 128) + (2.0 * 2048 * 128 * 128) +
+                             2 * (2.0 * 512 * 4 * 4 * 128) + 3 * (2.0 * 2048 * 128 * 512);
   const double trimmed_layer = 2 * (2.0 * 2048 * 128 * 128) + 2 * (2.0 * 512 * 128 * 128) +
                                2 * (2.0 * 512 * 1 * 4 * 128) + 3 * (2.0 * 512 * 128 * 512);
   const double head = 2.0 * 512 * 128 * 99;
-  const FlopCount step = training_step_flops(512, 4, 2, 128, 1, 512, 99, true);
-  EXPECT_EQ(step.forward, full_layer + trimmed_layer + head);
-  EXPECT_EQ(step.forward, 1461059584.0);
-  EXPECT_EQ(step.total, 3 * 1461059584.0);
+  const FlopCount step = training_step_flops({4, 2, 128, 1, 512, 99, 99, true}, 512);
+  EXPECT_EQ(step.forward, table_layer + trimmed_layer + head);
+  EXPECT_EQ(step.forward, 1269465088.0);
+  EXPECT_EQ(step.total, 3 * 1269465088.0);
 }
 
 TEST(Flops, RejectsBadConfig) {
-  EXPECT_THROW(training_step_flops(kB, kT, 2, 10, 4, kF, kC, true), Error);  // 10 % 4 != 0
-  EXPECT_THROW(training_step_flops(kB, kT, 0, kD, kH, kF, kC, true), Error);
+  EXPECT_THROW(training_step_flops({kT, 2, 10, 4, kF, kC, kV, true}, kB), Error);  // 10 % 4
+  EXPECT_THROW(training_step_flops(tiny(0, true), kB), Error);
+  EXPECT_THROW(training_step_flops(tiny(2, true, kH, 0), kB), Error);  // vocab unset
+  EXPECT_THROW(eval_flops(FlopModel{}, kB), Error);
 }
 
 }  // namespace

@@ -52,6 +52,12 @@ TEST(Options, ParsesSnakeKebabAliasAndEquals) {
   EXPECT_EQ(g.lr, 2e-3);
 }
 
+TEST(Options, RepeatedFlagTakesTheLastValue) {
+  Fixture f;
+  ASSERT_TRUE(f.parse({"--epochs", "7", "--epochs", "9"}));
+  EXPECT_EQ(f.epochs, 9);
+}
+
 TEST(Options, UnknownFlagSuggestsTheClosest) {
   Fixture f;
   const std::string message = usage_message(f, {"--epoch", "3"});

@@ -14,6 +14,7 @@
 #include "grokking/model/head.h"
 #include "grokking/model/rms_norm.h"
 #include "grokking/model/rope.h"
+#include "grokking/model/token_table.h"
 #include "model_test_support.h"
 
 namespace grok {
@@ -222,6 +223,92 @@ TEST(ModelLayers, AttentionBlockGradientLastOnly) { check_attention_block(2, tru
 TEST(ModelLayers, AttentionBlockGradientWithDropout) { check_attention_block(2, false, 0.3); }
 TEST(ModelLayers, AttentionBlockGradientLastOnlyWithDropout) {
   check_attention_block(1, true, 0.3);
+}
+
+// Layer 0 through the token table (token_table.h): the input is embedding rows, so the
+// gradient is checked against the embedding itself (through the table and the skip path),
+// and the table gives the same output and gradients as the row-by-row computation.
+void check_attention_table(int heads, bool last_only, double dropout_rate) {
+  const LayerShape shape{kB, kT, kD, heads, last_only};
+  const RopeTable<double> rope(kT, kD / heads, 1e6);
+  const DropoutSite site{17, 3, 0, dropout_rate};
+  const DropoutSite* dropout = dropout_rate > 0 ? &site : nullptr;
+  const auto tokens = random_tokens(kN, kV, 33);
+  Vec embedding = random_vector(kV * kD, 34, 1.5);
+  BlockParams p{random_vector(kD, 35, 2.0), {}};
+  for (int i = 0; i < 4; ++i) p.w[i] = random_vector(kD * kD, 36 + i, 0.6);
+  const Vec w = random_vector(kN * kD, 40), w_probs = random_vector(kB * heads * kT * kT, 41);
+  Vec x(kN * kD), xn(kN * kD), inv(kN), q(kN * kD), k(kN * kD), v(kN * kD), probs(w_probs.size()),
+      ctx(kN * kD), scratch(4 * kN * kD), out(kN * kD, 0.0);
+  Vec table_buffer(TokenTable<double>::buffer_size(kV, kD));
+  std::vector<uint8_t> mask(kN * kD);
+  const AttentionSaved<double> saved{xn.data(), inv.data(),   q.data(),   k.data(),
+                                     v.data(),  probs.data(), ctx.data(), mask.data()};
+  const AttentionScratch<double> s{scratch.data(), scratch.data() + kN * kD,
+                                   scratch.data() + 2 * kN * kD, scratch.data() + 3 * kN * kD};
+  const AttentionParams<double> params{p.norm.data(), p.w[0].data(), p.w[1].data(), p.w[2].data(),
+                                       p.w[3].data()};
+  TokenTable<double> table =
+      make_token_table(table_buffer.data(), kV, kD, tokens.data(), embedding.data());
+  const RowSet qr = shape.q_rows();
+  auto loss_with = [&](const TokenTable<double>* t) {
+    embedding_forward(kN, kD, tokens.data(), embedding.data(), x.data());
+    attention_forward(params, shape, rope, dropout, x.data(), saved, s, out.data(), t);
+    double sum = 0;
+    for (int i = 0; i < qr.count; ++i)
+      sum += dot(out.data() + qr.row(i) * kD, w.data() + qr.row(i) * kD, kD);
+    for (int b = 0; b < kB; ++b)
+      for (int h = 0; h < heads; ++h)
+        for (int t_q = qr.first; t_q < kT; ++t_q) {
+          const int o = ((b * heads + h) * kT + t_q) * kT;
+          sum += dot(probs.data() + o, w_probs.data() + o, kT);
+        }
+    return sum;
+  };
+  // Gradients of the loss: d_embedding, then norm, wq, wk, wv, wo.
+  auto gradients = [&](const TokenTable<double>* t) {
+    std::vector<Vec> g = {Vec(kV * kD, 0.0), Vec(kD, 0.0)};
+    for (int i = 0; i < 4; ++i) g.emplace_back(kD * kD, 0.0);
+    Vec d_x(kN * kD, 0.0);
+    for (int i = 0; i < qr.count; ++i)
+      for (int j = 0; j < kD; ++j) d_x[qr.row(i) * kD + j] = w[qr.row(i) * kD + j];
+    TokenTable<double> with_grad = table;
+    with_grad.d_embedding = g[0].data();
+    attention_backward(
+        params, shape, rope, dropout, x.data(), saved, w_probs.data(), s,
+        AttentionGrads<double>{g[1].data(), g[2].data(), g[3].data(), g[4].data(), g[5].data()},
+        d_x.data(), t ? &with_grad : nullptr);
+    embedding_backward(kN, kD, tokens.data(), d_x.data(), g[0].data());
+    return g;
+  };
+  const double direct_loss = loss_with(nullptr);
+  const Vec direct_out = out;
+  const std::vector<Vec> direct = gradients(nullptr);
+  auto loss = [&] { return loss_with(&table); };
+  EXPECT_NEAR(loss(), direct_loss, 1e-12);
+  for (int i = 0; i < qr.count; ++i)
+    for (int j = 0; j < kD; ++j)
+      EXPECT_NEAR(out[qr.row(i) * kD + j], direct_out[qr.row(i) * kD + j], 1e-13);
+  const std::vector<Vec> g = gradients(&table);
+  for (std::size_t a = 0; a < g.size(); ++a)
+    for (std::size_t i = 0; i < g[a].size(); ++i)
+      EXPECT_NEAR(g[a][i], direct[a][i], 1e-12) << "gradient " << a << " at " << i;
+  expect_gradient("d_embedding", embedding.data(), g[0].data(), embedding.size(), loss);
+  expect_gradient("d_norm", p.norm.data(), g[1].data(), kD, loss);
+  const char* names[4] = {"d_wq", "d_wk", "d_wv", "d_wo"};
+  for (int i = 0; i < 4; ++i)
+    expect_gradient(names[i], p.w[i].data(), g[2 + i].data(), kD * kD, loss);
+}
+
+TEST(ModelLayers, AttentionTokenTableOneHead) { check_attention_table(1, false, 0.0); }
+TEST(ModelLayers, AttentionTokenTableTwoHeadsDropout) { check_attention_table(2, false, 0.3); }
+TEST(ModelLayers, AttentionTokenTableLastOnly) { check_attention_table(2, true, 0.3); }
+
+TEST(ModelLayers, TokenTableIsUsedOnlyWhenSmaller) {
+  EXPECT_TRUE(uses_token_table(99, 2048));
+  EXPECT_TRUE(uses_token_table(99, 100));
+  EXPECT_FALSE(uses_token_table(99, 99));
+  EXPECT_FALSE(uses_token_table(99, 4));
 }
 
 void check_ffn_block(bool last_only, double dropout_rate) {

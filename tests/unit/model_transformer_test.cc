@@ -4,12 +4,14 @@
 // full, and float against double.
 #include <gtest/gtest.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string>
 #include <vector>
 
 #include "grokking/core/error.h"
 #include "grokking/core/tensor.h"
+#include "grokking/model/token_table.h"
 #include "grokking/model/transformer.h"
 #include "model_test_support.h"
 
@@ -340,6 +342,37 @@ TEST(TransformerTrim, TrimmedEqualsFullInDouble) {
         largest = std::max(largest, std::abs(grads[1][i]));
       }
       EXPECT_GT(largest, 1e-3);
+    }
+}
+
+// Layer 0 goes through the token table when B·T > V (here 3·4 > 9) and row by row otherwise
+// (2·4 < 9): the same examples give the same logits and gradients either way (the third
+// example's loss weight is zero, and dropout masks depend only on the row).
+TEST(TransformerTokenTable, TableAndRowByRowAgree) {
+  for (Pool pool : {Pool::kCls, Pool::kMean})
+    for (bool full : {false, true}) {
+      const ModelConfig c = tiny_config(2, 2, pool, 0.3);
+      const Vec p = tiny_params(c);
+      const auto tokens = random_tokens(kBatch * 4, c.vocab_size, 24);
+      Vec w = random_vector(kBatch * c.n_classes, 25);
+      std::fill(w.begin() + 2 * c.n_classes, w.end(), 0.0);
+      ASSERT_TRUE(uses_token_table(c.vocab_size, 3 * 4));
+      ASSERT_FALSE(uses_token_table(c.vocab_size, 2 * 4));
+      Transformer<double> model(c, kBatch);
+      ForwardOptions opts;
+      opts.training = true;
+      opts.step = 4;
+      opts.full_last_layer = full;
+      Vec logits[2], grads[2];
+      for (int batch : {2, 3}) {
+        const double* l = model.forward(p.data(), tokens.data(), batch, opts);
+        logits[batch - 2].assign(l, l + 2 * c.n_classes);
+        grads[batch - 2].assign(p.size(), 0.0);
+        model.backward(p.data(), w.data(), grads[batch - 2].data());
+      }
+      for (std::size_t i = 0; i < logits[0].size(); ++i)
+        EXPECT_NEAR(logits[0][i], logits[1][i], 1e-12);
+      for (std::size_t i = 0; i < p.size(); ++i) EXPECT_NEAR(grads[0][i], grads[1][i], 1e-12) << i;
     }
 }
 

@@ -277,6 +277,7 @@ bool OptionSet::parse(int argc, const char* const* argv) {
         explicit_.push_back(bound->name);
       }, help);
       cli->type_name("");
+      cli->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);  // a repeated flag: last wins
     }
     cli->group(option.group);
   }

@@ -119,9 +119,16 @@ void ExperimentConfig::validate() const {
   task.validate();
   require(base.dim >= 1, "base_dim", base.dim, "a positive integer");
   require(base.depth >= 1, "base_depth", base.depth, "a positive integer");
+  require(base.heads >= 1, "heads", base.heads, "a positive integer");
+  require(base.dropout >= 0 && base.dropout < 1, "dropout", base.dropout, "0 <= dropout < 1");
   ModelConfig model = base;
   model.vocab_size = model.n_classes = task.vocab_size();
-  model.validate();
+  try {
+    model.validate();
+  } catch (const UsageError& e) {
+    throw UsageError(fmt::format("heads: {} with base_dim {} is invalid ({})", base.heads,
+                                 base.dim, e.what()));
+  }
 
   teacher.validate("teacher");
   distill.validate("distill");

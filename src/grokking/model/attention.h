@@ -1,7 +1,8 @@
 // The attention half of a pre-norm layer (REFERENCE.md §2):
 //   out = x + dropout(Attn(RMSNorm(x)) · Wo),  Attn = causal softmax(q·kᵀ/√dh)·v, RoPE on q, k.
 // Keys and values cover every position; queries, the output and the residual only `q_rows`
-// (all rows, or the last position for the trimmed last layer).
+// (all rows, or the last position for the trimmed last layer). In layer 0 a TokenTable
+// (token_table.h) replaces the norm and the q, k, v projections of every row.
 #pragma once
 
 #include <cstdint>
@@ -11,6 +12,7 @@
 #include "grokking/model/rms_norm.h"
 #include "grokking/model/rope.h"
 #include "grokking/model/rows.h"
+#include "grokking/model/token_table.h"
 
 namespace grok {
 
@@ -32,7 +34,8 @@ struct AttentionGrads {
   S* wo;
 };
 
-// What forward saves for backward, in position layout. mask is unused without dropout.
+// What forward saves for backward, in position layout. mask is unused without dropout; xn and
+// inv_rms are unused with a token table (the table holds them per token).
 template <typename S>
 struct AttentionSaved {
   S* xn;          // [B*T, D] normed input
@@ -54,17 +57,23 @@ struct AttentionScratch {
   S* t3;
 };
 
-// x [B*T, D] → out [B*T, D] (q_rows only); dropout null = off.
+// x [B*T, D] → out [B*T, D] (q_rows only); dropout null = off. table (layer 0 only, nullable):
+// x is embedding rows of table->tokens, and the norm and projections go through the table.
 template <typename S>
 void attention_forward(const AttentionParams<S>& p, const LayerShape& shape,
                        const RopeTable<S>& rope, const DropoutSite* dropout, const S* x,
-                       const AttentionSaved<S>& saved, const AttentionScratch<S>& scratch, S* out) {
+                       const AttentionSaved<S>& saved, const AttentionScratch<S>& scratch, S* out,
+                       const TokenTable<S>* table = nullptr) {
   const int d = shape.dim;
   const RowSet all = shape.kv_rows(), qr = shape.q_rows();
-  rms_norm_forward(all, d, x, p.norm_scale, saved.xn, saved.inv_rms);
-  gemm_rows(qr, Trans::kNo, d, d, saved.xn, p.wq, S(0), saved.q);
-  gemm_rows(all, Trans::kNo, d, d, saved.xn, p.wk, S(0), saved.k);
-  gemm_rows(all, Trans::kNo, d, d, saved.xn, p.wv, S(0), saved.v);
+  if (table) {
+    token_table_forward(p.norm_scale, p.wq, p.wk, p.wv, shape, *table, saved.q, saved.k, saved.v);
+  } else {
+    rms_norm_forward(all, d, x, p.norm_scale, saved.xn, saved.inv_rms);
+    gemm_rows(qr, Trans::kNo, d, d, saved.xn, p.wq, S(0), saved.q);
+    gemm_rows(all, Trans::kNo, d, d, saved.xn, p.wk, S(0), saved.k);
+    gemm_rows(all, Trans::kNo, d, d, saved.xn, p.wv, S(0), saved.v);
+  }
   rope_forward(qr, shape.heads, rope, saved.q);
   rope_forward(all, shape.heads, rope, saved.k);
   attention_core_forward(shape.batch, shape.seq_len, shape.heads, shape.head_dim(), qr.first,
@@ -88,13 +97,15 @@ void attention_forward(const AttentionParams<S>& p, const LayerShape& shape,
 }
 
 // d_resid [B*T, D]: on entry dL/d(out) (zero outside q_rows), on exit dL/dx (every row).
-// d_probs_tap [B,H,T,T] (nullable) is added to dL/dprobs. grads accumulate.
+// d_probs_tap [B,H,T,T] (nullable) is added to dL/dprobs. grads accumulate. With the table
+// forward used, the part of dL/dx through the norm goes to table->d_embedding instead, and
+// d_resid keeps only the skip path.
 template <typename S>
 void attention_backward(const AttentionParams<S>& p, const LayerShape& shape,
                         const RopeTable<S>& rope, const DropoutSite* dropout, const S* x,
                         const AttentionSaved<S>& saved, const S* d_probs_tap,
-                        const AttentionScratch<S>& scratch, const AttentionGrads<S>& g,
-                        S* d_resid) {
+                        const AttentionScratch<S>& scratch, const AttentionGrads<S>& g, S* d_resid,
+                        const TokenTable<S>* table = nullptr) {
   const int d = shape.dim;
   const RowSet all = shape.kv_rows(), qr = shape.q_rows();
   const S* d_proj = d_resid;  // the skip passes dL/dout through unchanged
@@ -121,6 +132,11 @@ void attention_backward(const AttentionParams<S>& p, const LayerShape& shape,
                           d_v);
   rope_backward(qr, shape.heads, rope, d_q);
   rope_backward(all, shape.heads, rope, d_k);
+  if (table) {
+    token_table_backward(p.norm_scale, p.wq, p.wk, p.wv, shape, *table, d_q, d_k, d_v, g.norm_scale,
+                         g.wq, g.wk, g.wv);
+    return;
+  }
   gemm_rows_weight_grad(qr, d, d, saved.xn, d_q, g.wq);
   gemm_rows_weight_grad(all, d, d, saved.xn, d_k, g.wk);
   gemm_rows_weight_grad(all, d, d, saved.xn, d_v, g.wv);

@@ -7,10 +7,10 @@
 #include <cstdint>
 #include <cstring>
 
-#include "grokking/model/activation.h"
 #include "grokking/model/dropout.h"
 #include "grokking/model/rms_norm.h"
 #include "grokking/model/rows.h"
+#include "grokking/model/silu_gate.h"
 
 namespace grok {
 
@@ -30,14 +30,15 @@ struct FfnGrads {
   S* w2;
 };
 
-// What forward saves for backward, in position layout. mask is unused without dropout.
+// What forward saves for backward, in position layout. mask is unused without dropout. sig
+// may be null (inference): forward then skips it and backward recomputes σ(a).
 template <typename S>
 struct FfnSaved {
   S* xn;          // [B*T, D] normed input
   S* inv_rms;     // [B*T]
   S* a;           // [B*T, F] xn·W1
   S* b;           // [B*T, F] xn·W3
-  S* sig;         // [B*T, F] sigmoid(a)
+  S* sig;         // [B*T, F] sigmoid(a), nullable
   S* g;           // [B*T, F] gate after dropout, the input of W2
   uint8_t* mask;  // [B*T, F]
 };
@@ -64,20 +65,8 @@ void ffn_forward(const FfnParams<S>& p, const LayerShape& shape, const DropoutSi
 #pragma omp parallel for if (static_cast <long>(rows.count) * f >= kParallelMinElements)
   for (int i = 0; i < rows.count; ++i) {
     const std::ptrdiff_t r = rows.row(i);
-    const S* a = saved.a + r * f;
-    const S* b = saved.b + r * f;
-    S* sig = saved.sig + r * f;
-    S* g = saved.g + r * f;
-#pragma omp simd
-    for (int j = 0; j < f; ++j) sig[j] = sigmoid(a[j]);
-    if (dropout) {
-      const uint8_t* m = saved.mask + r * f;
-#pragma omp simd
-      for (int j = 0; j < f; ++j) g[j] = a[j] * sig[j] * b[j] * (S(m[j]) * keep_scale);
-    } else {
-#pragma omp simd
-      for (int j = 0; j < f; ++j) g[j] = a[j] * sig[j] * b[j];
-    }
+    silu_gate_forward(f, saved.a + r * f, saved.b + r * f, dropout ? saved.mask + r * f : nullptr,
+                      keep_scale, saved.sig ? saved.sig + r * f : nullptr, saved.g + r * f);
     std::memcpy(out + r * d, x + r * d, sizeof(S) * d);  // residual, W2 adds onto it
   }
   gemm_rows(rows, Trans::kNo, d, f, saved.g, p.w2, S(1), out);
@@ -98,23 +87,9 @@ void ffn_backward(const FfnParams<S>& p, const LayerShape& shape, const DropoutS
 #pragma omp parallel for if (static_cast <long>(rows.count) * f >= kParallelMinElements)
   for (int i = 0; i < rows.count; ++i) {
     const std::ptrdiff_t r = rows.row(i);
-    const S* a = saved.a + r * f;
-    const S* b = saved.b + r * f;
-    const S* sig = saved.sig + r * f;
-    S* da = d_a + r * f;
-    S* db = d_b + r * f;
-    if (dropout) {
-      const uint8_t* m = saved.mask + r * f;
-#pragma omp simd
-      for (int j = 0; j < f; ++j) da[j] *= S(m[j]) * keep_scale;
-    }
-    // g = a·σ(a)·b: ∂g/∂a = b·σ·(1 + a·(1 − σ)), ∂g/∂b = a·σ.
-#pragma omp simd
-    for (int j = 0; j < f; ++j) {
-      const S dg = da[j];
-      db[j] = dg * a[j] * sig[j];
-      da[j] = dg * b[j] * sig[j] * (S(1) + a[j] * (S(1) - sig[j]));
-    }
+    silu_gate_backward(f, saved.a + r * f, saved.b + r * f, saved.sig ? saved.sig + r * f : nullptr,
+                       dropout ? saved.mask + r * f : nullptr, keep_scale, d_a + r * f,
+                       d_b + r * f);
   }
   gemm_rows_weight_grad(rows, d, f, saved.xn, d_a, g.w1);
   gemm_rows_weight_grad(rows, d, f, saved.xn, d_b, g.w3);

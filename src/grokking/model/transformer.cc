@@ -3,7 +3,7 @@
 //   hidden states (2L+2)·[N,D]; per layer the saved activations of attention.h and ffn.h;
 //   final-norm inv_rms [N]; pooled, d_pooled [B,D]; logits [B,C]; d_h, d_hf [N,D]; shared
 //   scratch max(4·[N,D], 2·[N,F] + [N,D]); tap seeds (2L+2)·[N,D] and L·[B,H,T,T];
-//   dropout masks as bytes in a second arena.
+//   layer 0's token table (token_table.h) V·(8D+1); dropout masks as bytes in a second arena.
 #include "grokking/model/transformer.h"
 
 #include <cstring>
@@ -17,6 +17,7 @@
 #include "grokking/model/head.h"
 #include "grokking/model/rms_norm.h"
 #include "grokking/model/rope.h"
+#include "grokking/model/token_table.h"
 
 namespace grok {
 
@@ -41,6 +42,7 @@ struct Transformer<S>::Impl {
   S* d_h = nullptr;
   S* d_hf = nullptr;
   S* scratch = nullptr;
+  S* table_buffer = nullptr;
 
   // Parameter offsets in the param_layout arena.
   std::size_t off_embedding = 0, off_final_norm = 0, off_output = 0;
@@ -51,6 +53,7 @@ struct Transformer<S>::Impl {
   int batch = 0;
   ForwardOptions opts;
   bool forwarded = false;
+  bool use_table = false;  // layer 0 went through the token table
 
   Impl(const ModelConfig& c, int mb) : config(c), max_batch(mb), layout(param_layout(c)) {
     config.validate();
@@ -116,6 +119,7 @@ struct Transformer<S>::Impl {
     d_h = take(n * d);
     d_hf = take(n * d);
     scratch = take(std::max(4 * n * d, 2 * n * f + n * d));
+    table_buffer = take(TokenTable<S>::buffer_size(config.vocab_size, config.dim));
     for (int k = 0; k < states; ++k) d_hs[k] = take(n * d);
     for (int l = 0; l < depth; ++l) d_probs[l] = take(probs);
     if (!base) {
@@ -154,6 +158,18 @@ struct Transformer<S>::Impl {
   bool trimmed() const { return config.pool == Pool::kCls && !opts.full_last_layer; }
   LayerShape shape(int l) const {
     return {batch, config.seq_len, config.dim, config.heads, trimmed() && l == config.depth - 1};
+  }
+  // Layer 0's token table over this forward's tokens; d_embedding (null here) is set by backward.
+  TokenTable<S> token_table(const S* params) const {
+    return make_token_table(table_buffer, config.vocab_size, config.dim, tokens.data(),
+                            params + off_embedding);
+  }
+  // Inference forwards skip what only backward reads (σ of the FFN gate; a backward after
+  // them still works and recomputes it).
+  FfnSaved<S> ffn_saved(int l) const {
+    FfnSaved<S> saved = ffn[l];
+    if (!opts.training) saved.sig = nullptr;
+    return saved;
   }
   bool dropout_on() const { return opts.training && config.dropout > 0; }
   DropoutSite dropout_site(int site) const {
@@ -208,6 +224,8 @@ const S* Transformer<S>::forward(const S* params, const int32_t* tokens, int bat
   m.batch = batch;
   m.opts = opts;
   m.forwarded = true;
+  m.use_table = uses_token_table(c.vocab_size, rows);
+  const TokenTable<S> table = m.token_table(params);
   std::fill(m.d_hs_used.begin(), m.d_hs_used.end(), 0);
   std::fill(m.d_probs_used.begin(), m.d_probs_used.end(), 0);
 
@@ -217,9 +235,10 @@ const S* Transformer<S>::forward(const S* params, const int32_t* tokens, int bat
     const DropoutSite attn_site = m.dropout_site(2 * l), ffn_site = m.dropout_site(2 * l + 1);
     attention_forward(m.attention_params(params, l), shape, m.rope,
                       m.dropout_on() ? &attn_site : nullptr, m.hs[2 * l], m.attn[l],
-                      m.attention_scratch(), m.hs[2 * l + 1]);
+                      m.attention_scratch(), m.hs[2 * l + 1],
+                      l == 0 && m.use_table ? &table : nullptr);
     ffn_forward(m.ffn_params(params, l), shape, m.dropout_on() ? &ffn_site : nullptr,
-                m.hs[2 * l + 1], m.ffn[l], m.hs[2 * l + 2]);
+                m.hs[2 * l + 1], m.ffn_saved(l), m.hs[2 * l + 2]);
   }
   const int top = 2 * c.depth;
   rms_norm_forward(m.shape(c.depth - 1).q_rows(), c.dim, m.hs[top], params + m.off_final_norm,
@@ -237,6 +256,8 @@ void Transformer<S>::backward(const S* params, const S* d_logits, S* grads) {
   const int rows = m.batch * c.seq_len, top = 2 * c.depth;
   const RowSet all = all_rows(m.batch, c.seq_len);
   const RowSet top_rows = m.shape(c.depth - 1).q_rows();
+  TokenTable<S> table = m.token_table(params);
+  table.d_embedding = grads + m.off_embedding;
 
   head_backward(c.pool, m.batch, c.seq_len, c.dim, c.n_classes, m.hs[top + 1], m.pooled,
                 params + m.off_output, d_logits, grads + m.off_output, m.d_pooled, m.d_hf);
@@ -251,12 +272,12 @@ void Transformer<S>::backward(const S* params, const S* d_logits, S* grads) {
     const LayerShape shape = m.shape(l);
     const DropoutSite attn_site = m.dropout_site(2 * l), ffn_site = m.dropout_site(2 * l + 1);
     ffn_backward(m.ffn_params(params, l), shape, m.dropout_on() ? &ffn_site : nullptr,
-                 m.hs[2 * l + 1], m.ffn[l], m.ffn_scratch(), m.ffn_grads(grads, l), m.d_h);
+                 m.hs[2 * l + 1], m.ffn_saved(l), m.ffn_scratch(), m.ffn_grads(grads, l), m.d_h);
     m.add_state_tap(2 * l + 1, shape.q_rows(), m.d_h);
-    attention_backward(m.attention_params(params, l), shape, m.rope,
-                       m.dropout_on() ? &attn_site : nullptr, m.hs[2 * l], m.attn[l],
-                       m.d_probs_used[l] ? m.d_probs[l] : nullptr, m.attention_scratch(),
-                       m.attention_grads(grads, l), m.d_h);
+    attention_backward(
+        m.attention_params(params, l), shape, m.rope, m.dropout_on() ? &attn_site : nullptr,
+        m.hs[2 * l], m.attn[l], m.d_probs_used[l] ? m.d_probs[l] : nullptr, m.attention_scratch(),
+        m.attention_grads(grads, l), m.d_h, l == 0 && m.use_table ? &table : nullptr);
     m.add_state_tap(2 * l, all, m.d_h);
   }
   embedding_backward(rows, c.dim, m.tokens.data(), m.d_h, grads + m.off_embedding);

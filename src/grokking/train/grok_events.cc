@@ -10,4 +10,13 @@ std::optional<int64_t> first_epoch_reaching(const History& history, double thres
   return std::nullopt;
 }
 
+bool grokked(const History& history, double threshold, int window) {
+  int run = 0;
+  for (const double acc : history.column("val_acc")) {
+    run = acc >= threshold ? run + 1 : 0;
+    if (run >= window) return true;
+  }
+  return false;
+}
+
 }  // namespace grok

@@ -11,4 +11,9 @@ namespace grok {
 // First epoch (as recorded in the history) with val_acc >= threshold; nullopt if none.
 std::optional<int64_t> first_epoch_reaching(const History& history, double threshold);
 
+// Whether the run grokked: val_acc >= threshold for `window` consecutive recorded epochs
+// (a run that reached it too late to stay there `window` epochs counts as not grokked, i.e.
+// censored).
+bool grokked(const History& history, double threshold, int window);
+
 }  // namespace grok

@@ -1,0 +1,170 @@
+#include "grokking/experiment/manifest.h"
+
+#include <fmt/format.h>
+
+#include "grokking/core/error.h"
+#include "grokking/core/json_io.h"
+#include "grokking/experiment/trial_command.h"
+#include "grokking/train/grok_events.h"
+#include "grokking/train/history.h"
+
+namespace grok {
+namespace fs = std::filesystem;
+namespace {
+
+constexpr std::pair<TrialStatus, const char*> kStatusNames[] = {
+    {TrialStatus::kQueued, "queued"},       {TrialStatus::kRunning, "running"},
+    {TrialStatus::kCompleted, "completed"}, {TrialStatus::kFailed, "failed"},
+    {TrialStatus::kSkipped, "skipped"},     {TrialStatus::kInterrupted, "interrupted"}};
+
+template <typename T>
+nlohmann::ordered_json optional_json(const std::optional<T>& value) {
+  return value ? nlohmann::ordered_json(*value) : nlohmann::ordered_json(nullptr);
+}
+
+template <typename T>
+std::optional<T> optional_from(const nlohmann::json& json, const char* key) {
+  if (!json.contains(key) || json[key].is_null()) return std::nullopt;
+  return json[key].get<T>();
+}
+
+nlohmann::ordered_json model_json(const ModelConfig& m) {
+  return {{"depth", m.depth}, {"dim", m.dim},          {"heads", m.heads},
+          {"n_tokens", m.vocab_size}, {"dropout", m.dropout}, {"pool", to_string(m.pool)}};
+}
+
+nlohmann::ordered_json optimizer_json(const PhaseConfig& phase) {
+  const OptimizerConfig& o = phase.optimizer;
+  return {{"type", o.type},          {"learning_rate", o.learning_rate},
+          {"beta1", o.beta1},        {"beta2", o.beta2},
+          {"weight_decay", o.weight_decay}, {"warmup_steps", o.warmup_steps},
+          {"epochs", phase.epochs},  {"batch_size", phase.batch_size}};
+}
+
+}  // namespace
+
+std::string to_string(TrialStatus status) {
+  for (const auto& [value, name] : kStatusNames)
+    if (value == status) return name;
+  return "?";
+}
+
+TrialStatus parse_trial_status(const std::string& text) {
+  for (const auto& [value, name] : kStatusNames)
+    if (text == name) return value;
+  throw Error(fmt::format("manifest: unknown trial status '{}'", text));
+}
+
+TrialRecord read_trial_results(const fs::path& run_dir, const Trial& trial, double threshold,
+                               int window) {
+  TrialRecord record;
+  record.id = trial.id;
+  const nlohmann::json summary = read_json_file(run_dir / "summary.json");
+  const bool distilled = trial.kind == TrialKind::kStudent;
+  const fs::path history_path =
+      run_dir / (distilled ? "distillation_history.json" : "training_history.json");
+  const History history = History::from_json(read_json_file(history_path), {"epoch", "val_acc"},
+                                             history_path.string());
+  try {
+    record.val_acc = summary.at("final_val_acc").get<double>();
+    record.best_val_acc = summary.at("best_val_acc").get<double>();
+    record.epoch_to_50 = optional_from<int64_t>(summary, "epoch_to_50");
+    record.epoch_to_90 = optional_from<int64_t>(summary, "epoch_to_90");
+    record.epoch_to_99 = optional_from<int64_t>(summary, "epoch_to_99");
+    record.params = summary.at("parameters").get<int64_t>();
+    record.wall_s = summary.at("timing").at("wall_s").get<double>();
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(fmt::format("{}: missing or invalid results ({})",
+                            (run_dir / "summary.json").string(), e.what()));
+  }
+  record.grokked = grokked(history, threshold, window);
+  record.success = *record.val_acc >= threshold;
+  record.status = TrialStatus::kCompleted;
+  return record;
+}
+
+nlohmann::ordered_json manifest_json(const fs::path& out, const std::vector<Trial>& plan,
+                                     const std::vector<TrialRecord>& records, double threshold,
+                                     int window) {
+  nlohmann::ordered_json json;
+  json["format_version"] = kManifestFormatVersion;
+  json["plan_fingerprint"] = plan_fingerprint(plan);
+  json["grok_detection"] = {{"threshold", threshold}, {"window", window}};
+  for (const auto& trial : plan) {
+    if (trial.kind != TrialKind::kTeacher) continue;
+    json["teacher"] = {{"id", trial.id},
+                       {"checkpoint", trial.checkpoint.empty()
+                                          ? (trial_dir(out, trial) / "checkpoints").string()
+                                          : trial.checkpoint},
+                       {"config", model_json(trial.model)},
+                       {"optimizer", optimizer_json(trial.phase)}};
+    break;
+  }
+  nlohmann::ordered_json trials = nlohmann::ordered_json::array();
+  for (std::size_t i = 0; i < plan.size(); ++i) {
+    const Trial& t = plan[i];
+    const TrialRecord& r = records[i];
+    const bool run = t.checkpoint.empty();
+    nlohmann::ordered_json entry = {
+        {"id", t.id},
+        {"kind", to_string(t.kind)},
+        {"strategy", t.strategy.empty() ? nlohmann::ordered_json(nullptr)
+                                        : nlohmann::ordered_json(t.strategy)},
+        {"round", t.round},
+        {"seed", t.seed},
+        {"parent_checkpoint", t.kind == TrialKind::kStudent
+                                  ? nlohmann::ordered_json(
+                                        parent_checkpoint(out, t, plan).string())
+                                  : nlohmann::ordered_json(nullptr)},
+        {"student_config", model_json(t.model)},
+        {"student_scale", t.student_scale},
+        {"overall_scale", t.overall_scale},
+        {"optimizer", optimizer_json(t.phase)},
+        {"params", optional_json(r.params)},
+        {"val_acc", optional_json(r.val_acc)},
+        {"best_val_acc", optional_json(r.best_val_acc)},
+        {"epoch_to_50", optional_json(r.epoch_to_50)},
+        {"epoch_to_90", optional_json(r.epoch_to_90)},
+        {"epoch_to_99", optional_json(r.epoch_to_99)},
+        {"grokked", r.grokked},
+        {"success", r.success},
+        {"checkpoint", run ? (trial_dir(out, t) / "checkpoints").string() : t.checkpoint},
+        {"run_dir", run ? nlohmann::ordered_json(trial_dir(out, t).string())
+                        : nlohmann::ordered_json(nullptr)},
+        {"wall_s", optional_json(r.wall_s)},
+        {"status", to_string(r.status)},
+        {"note", r.note}};
+    trials.push_back(std::move(entry));
+  }
+  json["trials"] = std::move(trials);
+  return json;
+}
+
+std::vector<TrialRecord> read_manifest_records(const fs::path& manifest_path) {
+  std::vector<TrialRecord> records;
+  if (!fs::exists(manifest_path)) return records;
+  const nlohmann::json json = read_json_file(manifest_path);
+  try {
+    for (const auto& t : json.at("trials")) {
+      TrialRecord r;
+      r.id = t.at("id").get<std::string>();
+      r.status = parse_trial_status(t.at("status").get<std::string>());
+      r.note = t.value("note", "");
+      r.val_acc = optional_from<double>(t, "val_acc");
+      r.best_val_acc = optional_from<double>(t, "best_val_acc");
+      r.epoch_to_50 = optional_from<int64_t>(t, "epoch_to_50");
+      r.epoch_to_90 = optional_from<int64_t>(t, "epoch_to_90");
+      r.epoch_to_99 = optional_from<int64_t>(t, "epoch_to_99");
+      r.grokked = t.value("grokked", false);
+      r.success = t.value("success", false);
+      r.params = optional_from<int64_t>(t, "params");
+      r.wall_s = optional_from<double>(t, "wall_s");
+      records.push_back(std::move(r));
+    }
+  } catch (const nlohmann::json::exception& e) {
+    throw Error(fmt::format("{}: invalid manifest ({})", manifest_path.string(), e.what()));
+  }
+  return records;
+}
+
+}  // namespace grok

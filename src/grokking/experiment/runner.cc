@@ -1,0 +1,253 @@
+#include "grokking/experiment/runner.h"
+
+#include <fcntl.h>
+#include <fmt/format.h>
+#include <sys/prctl.h>
+#include <sys/wait.h>
+#include <unistd.h>
+
+#include <algorithm>
+#include <chrono>
+#include <cerrno>
+#include <csignal>
+#include <cstring>
+#include <map>
+#include <thread>
+
+#include "grokking/core/error.h"
+#include "grokking/core/json_io.h"
+#include "grokking/core/timer.h"
+#include "grokking/experiment/trial_command.h"
+#include "grokking/train/progress.h"
+#include "grokking/train/stop_signal.h"
+
+namespace grok {
+namespace fs = std::filesystem;
+namespace {
+
+// Starts `program args...` with its output appended to `log`, in its own process group (a
+// terminal's Ctrl-C reaches only the runner, which forwards exactly one signal), and with
+// SIGTERM as its parent-death signal: if the runner is killed, its trials checkpoint and stop
+// instead of running on unsupervised.
+pid_t spawn(const fs::path& program, const std::vector<std::string>& args, const fs::path& log) {
+  std::vector<std::string> argv_strings = {program.string()};
+  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
+  std::vector<char*> argv;
+  for (auto& s : argv_strings) argv.push_back(s.data());
+  argv.push_back(nullptr);
+  const pid_t parent = getpid();
+  const pid_t pid = fork();
+  if (pid < 0) throw Error(fmt::format("cannot start a trial: fork: {}", std::strerror(errno)));
+  if (pid == 0) {  // the child: only async-signal-safe calls until exec
+    setpgid(0, 0);
+    prctl(PR_SET_PDEATHSIG, SIGTERM);
+    if (getppid() != parent) _exit(kExitSigterm);  // the runner died before prctl
+    const int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
+    if (fd >= 0) {
+      dup2(fd, STDOUT_FILENO);
+      dup2(fd, STDERR_FILENO);
+      close(fd);
+    }
+    execv(argv[0], argv.data());
+    _exit(127);
+  }
+  return pid;
+}
+
+class Runner {
+ public:
+  Runner(const std::vector<Trial>& plan, const RunnerOptions& options)
+      : plan_(plan), options_(options), records_(plan.size()), progress_(1, options.quiet) {
+    const auto previous = read_manifest_records(manifest_path());
+    for (std::size_t i = 0; i < plan_.size(); ++i) {
+      records_[i].id = plan_[i].id;
+      index_[plan_[i].id] = i;
+      if (!plan_[i].checkpoint.empty()) {  // a given teacher: nothing to run
+        records_[i].status = TrialStatus::kCompleted;
+        records_[i].note = "given checkpoint";
+      }
+    }
+    for (const auto& old : previous) {
+      const auto it = index_.find(old.id);
+      if (it == index_.end() || old.status != TrialStatus::kCompleted) continue;
+      records_[it->second] = old;
+    }
+  }
+
+  RunnerResult run() {
+    install_stop_handlers();
+    int completed_before = count(TrialStatus::kCompleted);
+    if (completed_before > 0)
+      progress_.message(fmt::format("{} of {} trials already completed; continuing",
+                                    completed_before, plan_.size()));
+    write_manifest();
+    while (true) {
+      apply_skips();
+      if (stop_signal() == 0) launch_ready();
+      if (running_.empty()) break;
+      wait_for_children();
+      if (const int signal = stop_signal(); signal != 0 && !forwarded_) {
+        progress_.message(fmt::format("signal {}: stopping {} running trials (they checkpoint)",
+                                      signal, running_.size()));
+        for (const auto& [pid, index] : running_) kill(pid, signal);
+        forwarded_ = true;
+      }
+    }
+    RunnerResult result;
+    if (const int signal = stop_signal(); signal != 0) {
+      result.exit_code = stop_exit_code(signal);
+    } else if (count(TrialStatus::kFailed) > 0) {
+      result.exit_code = kExitRuntime;
+    }
+    progress_.message(fmt::format("{} completed, {} skipped, {} failed, {} not run (of {})",
+                                  count(TrialStatus::kCompleted), count(TrialStatus::kSkipped),
+                                  count(TrialStatus::kFailed),
+                                  count(TrialStatus::kQueued) + count(TrialStatus::kInterrupted),
+                                  plan_.size()));
+    result.records = records_;
+    return result;
+  }
+
+ private:
+  fs::path manifest_path() const { return options_.out / "manifest.json"; }
+
+  void write_manifest() const {
+    write_json_file_atomic(manifest_path(), manifest_json(options_.out, plan_, records_,
+                                                          options_.threshold, options_.window));
+  }
+
+  int count(TrialStatus status) const {
+    return static_cast<int>(std::count_if(records_.begin(), records_.end(),
+                                          [&](const TrialRecord& r) { return r.status == status; }));
+  }
+
+  bool finished(const std::string& id) const {
+    const TrialStatus s = records_[index_.at(id)].status;
+    return s == TrialStatus::kCompleted || s == TrialStatus::kSkipped;
+  }
+
+  // Students of failed or stopped-chain parents, and controls of all-skipped students.
+  void apply_skips() {
+    std::map<std::string, double> val_acc;
+    for (const auto& r : records_)
+      if (r.status == TrialStatus::kCompleted && r.val_acc) val_acc[r.id] = *r.val_acc;
+    bool changed = false;
+    for (const auto& id : trials_to_skip(plan_, val_acc, options_.threshold)) {
+      TrialRecord& r = records_[index_.at(id)];
+      if (r.status != TrialStatus::kQueued && r.status != TrialStatus::kInterrupted) continue;
+      r.status = TrialStatus::kSkipped;
+      r.note = "recursion stopped: a round before it finished below the grokking threshold";
+      changed = true;
+    }
+    for (std::size_t i = 0; i < plan_.size(); ++i) {
+      TrialRecord& r = records_[i];
+      if (r.status != TrialStatus::kQueued && r.status != TrialStatus::kInterrupted) continue;
+      for (const auto& dep : plan_[i].depends_on) {
+        if (records_[index_.at(dep)].status != TrialStatus::kFailed) continue;
+        r.status = TrialStatus::kFailed;
+        r.note = fmt::format("not run: {} failed", dep);
+        changed = true;
+        break;
+      }
+    }
+    if (changed) write_manifest();
+  }
+
+  void launch_ready() {
+    for (std::size_t i = 0; i < plan_.size() && static_cast<int>(running_.size()) < options_.jobs;
+         ++i) {
+      TrialRecord& r = records_[i];
+      if (r.status != TrialStatus::kQueued && r.status != TrialStatus::kInterrupted) continue;
+      const Trial& t = plan_[i];
+      if (!std::all_of(t.depends_on.begin(), t.depends_on.end(),
+                       [&](const std::string& dep) { return finished(dep); }))
+        continue;
+      const fs::path dir = trial_dir(options_.out, t);
+      fs::create_directories(dir);
+      const pid_t pid = spawn(options_.program, trial_arguments(options_.out, t, plan_),
+                              dir / "log.txt");
+      running_[pid] = i;
+      started_[i] = Stopwatch();
+      r.status = TrialStatus::kRunning;
+      r.note.clear();
+      write_manifest();
+      report(fmt::format("started {}", t.id));
+    }
+  }
+
+  void wait_for_children() {
+    int status = 0;
+    const pid_t pid = waitpid(-1, &status, WNOHANG);
+    if (pid <= 0) {
+      std::this_thread::sleep_for(std::chrono::milliseconds(100));
+      return;
+    }
+    const auto it = running_.find(pid);
+    if (it == running_.end()) return;
+    const std::size_t i = it->second;
+    running_.erase(it);
+    const Trial& t = plan_[i];
+    TrialRecord& r = records_[i];
+    const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    const fs::path dir = trial_dir(options_.out, t);
+    if (code == 0) {
+      try {
+        r = read_trial_results(dir, t, options_.threshold, options_.window);
+        wall_.push_back(started_[i].seconds());
+        report(fmt::format("finished {}: val {:.2f}%, 99% at epoch {}, {:.0f} s", t.id,
+                           100 * r.val_acc.value_or(0),
+                           r.epoch_to_99 ? std::to_string(*r.epoch_to_99) : "-",
+                           started_[i].seconds()));
+      } catch (const Error& e) {
+        r.status = TrialStatus::kFailed;
+        r.note = e.what();
+        report(fmt::format("FAILED {}: {}", t.id, e.what()));
+      }
+    } else if (code == kExitSigint || code == kExitSigterm) {
+      r.status = TrialStatus::kInterrupted;
+      r.note = "stopped by a signal; resumes from its checkpoint on the next run";
+      report(fmt::format("interrupted {}", t.id));
+    } else {
+      r.status = TrialStatus::kFailed;
+      r.note = fmt::format("exit code {}; see {}", code, (dir / "log.txt").string());
+      report(fmt::format("FAILED {}: {}", t.id, r.note));
+    }
+    write_manifest();
+  }
+
+  void report(const std::string& event) {
+    const int done = count(TrialStatus::kCompleted) + count(TrialStatus::kSkipped) +
+                     count(TrialStatus::kFailed);
+    const int queued = count(TrialStatus::kQueued) + count(TrialStatus::kInterrupted);
+    std::string eta = "?";
+    if (!wall_.empty()) {
+      double mean = 0;
+      for (double w : wall_) mean += w;
+      mean /= static_cast<double>(wall_.size());
+      eta = format_duration(mean * (queued + 0.5 * static_cast<double>(running_.size())) /
+                            std::max(1, options_.jobs));
+    }
+    progress_.message(fmt::format("[{}/{} done, {} running, {} queued, ETA {}] {}", done,
+                                  plan_.size(), running_.size(), queued, eta, event));
+  }
+
+  const std::vector<Trial>& plan_;
+  RunnerOptions options_;
+  std::vector<TrialRecord> records_;
+  std::map<std::string, std::size_t> index_;
+  std::map<pid_t, std::size_t> running_;
+  std::map<std::size_t, Stopwatch> started_;
+  std::vector<double> wall_;
+  Progress progress_;
+  bool forwarded_ = false;
+};
+
+}  // namespace
+
+RunnerResult run_trials(const std::vector<Trial>& plan, const RunnerOptions& options) {
+  GROK_CHECK(options.jobs >= 1, "jobs must be >= 1");
+  fs::create_directories(options.out);
+  return Runner(plan, options).run();
+}
+
+}  // namespace grok

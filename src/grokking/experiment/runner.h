@@ -1,0 +1,34 @@
+// The parallel, resumable trial runner: runs a plan's trials as child processes of this
+// program (`grokking train` / `grokking distill`, one thread each, --jobs side by side),
+// respecting dependencies (a student waits for its teacher), applying the recursion stop
+// rule, and rewriting the manifest atomically after every trial. Re-running skips completed
+// trials and resumes interrupted ones from their checkpoints. SIGINT/SIGTERM are forwarded to
+// the running trials, which checkpoint and stop; the manifest then records them as
+// interrupted. Not the plan (plan.h) nor the statistics.
+#pragma once
+
+#include <filesystem>
+#include <vector>
+
+#include "grokking/experiment/manifest.h"
+#include "grokking/experiment/plan.h"
+
+namespace grok {
+
+struct RunnerOptions {
+  std::filesystem::path out;      // experiment directory
+  std::filesystem::path program;  // the grokking executable to run trials with
+  int jobs = 1;
+  double threshold = 0.99;  // grokking_threshold
+  int window = 10;          // grok_window
+  bool quiet = false;
+};
+
+struct RunnerResult {
+  int exit_code = 0;  // 0; 1 if a trial failed; 130/143 if stopped by a signal
+  std::vector<TrialRecord> records;  // in plan order
+};
+
+RunnerResult run_trials(const std::vector<Trial>& plan, const RunnerOptions& options);
+
+}  // namespace grok
