@@ -24,83 +24,77 @@
 namespace grok::cli {
 namespace {
 
-std::string format_number(double v, const char *spec = "{:.4f}") {
+std::string format_number(double v, const char* spec = "{:.4f}") {
   return std::isfinite(v) ? fmt::format(fmt::runtime(spec), v) : "n/a";
 }
 
-void print_summary(const AnalysisResult &r) {
-  fmt::print("analysis of {} model(s) on the validation split of p {} '{}' "
-             "(seed {}): {} of {} "
-             "examples\n",
-             r.models.size(), r.task.p, to_string(r.task.operation),
-             r.task.seed, r.examples, r.val_size);
+void print_summary(const AnalysisResult& r) {
+  fmt::print(
+      "analysis of {} model(s) on the validation split of p {} '{}' "
+      "(seed {}): {} of {} "
+      "examples\n",
+      r.models.size(), r.task.p, to_string(r.task.operation), r.task.seed, r.examples, r.val_size);
   for (std::size_t m = 0; m < r.models.size(); ++m) {
-    const ModelAnalysis &a = r.models[m];
+    const ModelAnalysis& a = r.models[m];
     fmt::print("\nmodel {}{}: {}\n", m, m == 0 ? " (reference)" : "", a.path);
-    fmt::print(
-        "  step {}, epoch {}; depth {}, dim {}, heads {}; {} parameters\n",
-        a.step, a.epoch, a.config.depth, a.config.dim, a.config.heads,
-        a.parameters);
-    fmt::print("  val accuracy {:.2f} % ({} of {}), loss {} nats\n",
-               100 * a.val_acc, a.val_correct, r.examples,
-               format_number(a.val_loss));
-    fmt::print("  {:<24} {:>5} {:>10} {:>12}\n", "hidden state", "dim",
-               "eff. rank", m == 0 ? "" : "CKA vs ref");
-    for (const HiddenStateAnalysis &h : a.hidden_states) {
+    fmt::print("  step {}, epoch {}; depth {}, dim {}, heads {}; {} parameters\n", a.step, a.epoch,
+               a.config.depth, a.config.dim, a.config.heads, a.parameters);
+    fmt::print("  val accuracy {:.2f} % ({} of {}), loss {} nats\n", 100 * a.val_acc, a.val_correct,
+               r.examples, format_number(a.val_loss));
+    fmt::print("  {:<24} {:>5} {:>10} {:>12}\n", "hidden state", "dim", "eff. rank",
+               m == 0 ? "" : "CKA vs ref");
+    for (const HiddenStateAnalysis& h : a.hidden_states) {
       std::string cka = m == 0 ? "" : "-";
-      for (const CkaEntry &e : a.cka_vs_reference)
-        if (e.state == h.name)
-          cka = format_number(e.cka);
-      fmt::print("  {:<24} {:>5} {:>10.3f} {:>12}\n", h.name, h.dim,
-                 h.rank.effective_rank, cka);
+      for (const CkaEntry& e : a.cka_vs_reference)
+        if (e.state == h.name) cka = format_number(e.cka);
+      fmt::print("  {:<24} {:>5} {:>10.3f} {:>12}\n", h.name, h.dim, h.rank.effective_rank, cka);
     }
     for (std::size_t l = 0; l < a.attention.size(); ++l)
-      fmt::print("  attention entropy layer{}: {:.4f} nats ({:.4f} bits)\n",
-                 l + 1, a.attention[l].mean_nats, a.attention[l].mean_bits);
-    const WeightStats &w = a.weights.total;
-    fmt::print("  weights: L0 {} of {} (sparsity {:.4f}), L1 {:.6g}, L2 "
-               "{:.6g}, L1/L2 {:.6g}\n",
-               w.l0, w.n, w.sparsity, w.l1, w.l2, w.l1_over_l2);
-    fmt::print("  embedding Fourier: key frequencies [{}] (norm > {:.4g}), "
-               "Gini {:.4f}\n",
-               fmt::join(a.fourier.key_frequencies, ", "),
-               a.fourier.key_threshold, a.fourier.gini);
+      fmt::print("  attention entropy layer{}: {:.4f} nats ({:.4f} bits)\n", l + 1,
+                 a.attention[l].mean_nats, a.attention[l].mean_bits);
+    const WeightStats& w = a.weights.total;
+    fmt::print(
+        "  weights: L0 {} of {} (sparsity {:.4f}), L1 {:.6g}, L2 "
+        "{:.6g}, L1/L2 {:.6g}\n",
+        w.l0, w.n, w.sparsity, w.l1, w.l2, w.l1_over_l2);
+    fmt::print(
+        "  embedding Fourier: key frequencies [{}] (norm > {:.4g}), "
+        "Gini {:.4f}\n",
+        fmt::join(a.fourier.key_frequencies, ", "), a.fourier.key_threshold, a.fourier.gini);
   }
 }
 
-} // namespace
+}  // namespace
 
-int cmd_analyze(int argc, const char *const *argv) {
+int cmd_analyze(int argc, const char* const* argv) {
   std::vector<std::string> paths;
   std::string out_path;
   AnalysisOptions analysis;
   int threads = 0;
-  OptionSet options(
-      "analyze",
-      "Measure trained models on the VALIDATION split of their common task "
-      "(REFERENCE.md §7): "
-      "effective rank of every hidden state (embedding, layerN.post_attention, "
-      "layerN.post_ffn, final_norm), attention entropy per layer in nats and "
-      "bits, weight "
-      "statistics (L0, L1, L2, sparsity, L1/L2), the Fourier spectrum of the "
-      "number "
-      "embeddings (norm of each frequency's cos/sin pair, key frequencies, "
-      "Gini), and linear "
-      "CKA of every model after the first against the first (the reference, "
-      "e.g. the teacher) "
-      "for each hidden state of the same name. Each path may be a run "
-      "directory, a checkpoint "
-      "directory or one step directory (the latest valid step is used). With "
-      "--out the JSON "
-      "goes to FILE and a summary table to standard output; without it the "
-      "JSON goes to "
-      "standard output.");
-  options.positionals("RUN_OR_CHECKPOINT", &paths,
-                      "models to analyse; the first is the reference", true);
+  OptionSet options("analyze",
+                    "Measure trained models on the VALIDATION split of their common task "
+                    "(REFERENCE.md §7): "
+                    "effective rank of every hidden state (embedding, layerN.post_attention, "
+                    "layerN.post_ffn, final_norm), attention entropy per layer in nats and "
+                    "bits, weight "
+                    "statistics (L0, L1, L2, sparsity, L1/L2), the Fourier spectrum of the "
+                    "number "
+                    "embeddings (norm of each frequency's cos/sin pair, key frequencies, "
+                    "Gini), and linear "
+                    "CKA of every model after the first against the first (the reference, "
+                    "e.g. the teacher) "
+                    "for each hidden state of the same name. Each path may be a run "
+                    "directory, a checkpoint "
+                    "directory or one step directory (the latest valid step is used). With "
+                    "--out the JSON "
+                    "goes to FILE and a summary table to standard output; without it the "
+                    "JSON goes to "
+                    "standard output.");
+  options.positionals("RUN_OR_CHECKPOINT", &paths, "models to analyse; the first is the reference",
+                      true);
   options.group("Analysis");
-  options.add(
-      "max_examples", &analysis.max_examples,
-      "analyse only the first N validation examples in split order (0: all)");
+  options.add("max_examples", &analysis.max_examples,
+              "analyse only the first N validation examples in split order (0: all)");
   options.add("batch_size", &analysis.batch_size,
               "examples per forward pass (512, train's eval_batch_size "
               "default, reproduces the "
@@ -110,36 +104,28 @@ int cmd_analyze(int argc, const char *const *argv) {
               "standard deviations");
   options.add("threads", &threads, "threads (0: all cores)");
   options.group("Output");
-  options.add("out", &out_path,
-              "JSON file to write (default: JSON to standard output)");
-  if (!options.parse(argc, argv))
-    return 0;
-  if (paths.empty())
-    throw UsageError("analyze: expected at least one RUN_OR_CHECKPOINT");
+  options.add("out", &out_path, "JSON file to write (default: JSON to standard output)");
+  if (!options.parse(argc, argv)) return 0;
+  if (paths.empty()) throw UsageError("analyze: expected at least one RUN_OR_CHECKPOINT");
   if (threads < 0)
-    throw UsageError(
-        fmt::format("--threads {}: must be >= 0 (0: all cores)", threads));
+    throw UsageError(fmt::format("--threads {}: must be >= 0 (0: all cores)", threads));
   if (analysis.max_examples < 0)
-    throw UsageError(fmt::format("--max_examples {}: must be >= 0 (0: all)",
-                                 analysis.max_examples));
-  if (analysis.batch_size < 1)
     throw UsageError(
-        fmt::format("--batch_size {}: must be >= 1", analysis.batch_size));
+        fmt::format("--max_examples {}: must be >= 0 (0: all)", analysis.max_examples));
+  if (analysis.batch_size < 1)
+    throw UsageError(fmt::format("--batch_size {}: must be >= 1", analysis.batch_size));
   if (!(analysis.fourier_key_sd >= 0))
-    throw UsageError(fmt::format("--fourier_key_sd {}: must be >= 0",
-                                 analysis.fourier_key_sd));
+    throw UsageError(fmt::format("--fourier_key_sd {}: must be >= 0", analysis.fourier_key_sd));
   set_num_threads(threads);
 
   std::vector<LoadedModel> models;
-  for (const std::string &path : paths)
-    models.push_back(load_model(path));
+  for (const std::string& path : paths) models.push_back(load_model(path));
   const AnalysisResult result = analyze_models(models, paths, analysis);
   const std::string json = analysis_to_json(result).dump(2) + "\n";
   if (out_path.empty()) {
     std::cout << json;
     std::cout.flush();
-    if (!std::cout)
-      throw Error("writing the JSON to standard output failed");
+    if (!std::cout) throw Error("writing the JSON to standard output failed");
     return 0;
   }
   write_file_atomic(out_path, json);
@@ -148,4 +134,4 @@ int cmd_analyze(int argc, const char *const *argv) {
   return 0;
 }
 
-} // namespace grok::cli
+}  // namespace grok::cli

@@ -1,12 +1,13 @@
 // Experiment options (CONTRACT.md "Experiment flags"): defaults, flags and YAML keys from one
 // declaration, and validation errors that name the key.
+#include "grokking/experiment/experiment_config.h"
+
 #include <gtest/gtest.h>
 
 #include <string>
 #include <vector>
 
 #include "grokking/core/error.h"
-#include "grokking/experiment/experiment_config.h"
 
 namespace grok {
 namespace {
@@ -68,12 +69,38 @@ TEST(ExperimentConfig, FlagsAndKebabCase) {
   ExperimentConfig c;
   OptionSet options("experiment", "test");
   declare_experiment_options(options, c);
-  ASSERT_TRUE(parse(options, {"--output_dir", "runs/e", "--student-scales", "0.5,0.25",
-                              "--strategies", "logit,combined", "--recursive", "--repeats", "3",
-                              "--no_control", "--teacher_epochs", "10", "--distill_learning_rate",
-                              "5e-4", "--distill_alpha", "0.3", "--base_dim", "64", "--pool",
-                              "mean", "--teacher_scale", "2", "--p", "13", "--operation", "+",
-                              "--jobs", "2", "--grok_window", "5", "--distill_warmup_steps", "3"}));
+  ASSERT_TRUE(parse(options, {"--output_dir",
+                              "runs/e",
+                              "--student-scales",
+                              "0.5,0.25",
+                              "--strategies",
+                              "logit,combined",
+                              "--recursive",
+                              "--repeats",
+                              "3",
+                              "--no_control",
+                              "--teacher_epochs",
+                              "10",
+                              "--distill_learning_rate",
+                              "5e-4",
+                              "--distill_alpha",
+                              "0.3",
+                              "--base_dim",
+                              "64",
+                              "--pool",
+                              "mean",
+                              "--teacher_scale",
+                              "2",
+                              "--p",
+                              "13",
+                              "--operation",
+                              "+",
+                              "--jobs",
+                              "2",
+                              "--grok_window",
+                              "5",
+                              "--distill_warmup_steps",
+                              "3"}));
   EXPECT_EQ(c.out, "runs/e");
   EXPECT_EQ(c.student_scales, (std::vector<double>{0.5, 0.25}));
   EXPECT_EQ(c.strategies, (std::vector<std::string>{"logit", "combined"}));
@@ -150,11 +177,20 @@ TEST(ExperimentConfig, ValidationNamesTheKey) {
        },
        "teacher_scale"},
       {[](ExperimentConfig& c) { c.student_scales.clear(); }, "student_scales"},
-      {[](ExperimentConfig& c) { c.student_scales = {0.5, NAN}; }, "student_scales"},
-      {[](ExperimentConfig& c) { c.student_scales = {0.5, 0.25, 0.5}; }, "student_scales"},
+      {[](ExperimentConfig& c) {
+         c.student_scales = {0.5, NAN};
+       },
+       "student_scales"},
+      {[](ExperimentConfig& c) {
+         c.student_scales = {0.5, 0.25, 0.5};
+       },
+       "student_scales"},
       {[](ExperimentConfig& c) { c.student_depth_scale = 0; }, "student_depth_scale"},
       {[](ExperimentConfig& c) { c.strategies = {"logits"}; }, "strategies"},
-      {[](ExperimentConfig& c) { c.strategies = {"logit", "logit"}; }, "strategies"},
+      {[](ExperimentConfig& c) {
+         c.strategies = {"logit", "logit"};
+       },
+       "strategies"},
       {[](ExperimentConfig& c) { c.strategies.clear(); }, "strategies"},
       {[](ExperimentConfig& c) { c.grokking_threshold = 1.5; }, "grokking_threshold"},
       {[](ExperimentConfig& c) { c.recursive_factor = 0; }, "recursive_factor"},

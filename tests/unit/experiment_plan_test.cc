@@ -36,8 +36,8 @@ const Trial& find(const std::vector<Trial>& trials, const std::string& id) {
 }
 
 int count(const std::vector<Trial>& trials, TrialKind kind) {
-  return static_cast<int>(std::count_if(trials.begin(), trials.end(),
-                                        [&](const Trial& t) { return t.kind == kind; }));
+  return static_cast<int>(
+      std::count_if(trials.begin(), trials.end(), [&](const Trial& t) { return t.kind == kind; }));
 }
 
 std::string usage_error(const ExperimentConfig& c) {
@@ -51,10 +51,10 @@ std::string usage_error(const ExperimentConfig& c) {
 
 TEST(Plan, PaperStudy) {
   const std::vector<Trial> trials = plan_trials(config());
-  EXPECT_EQ(ids(trials), (std::vector<std::string>{
-                             "s42/teacher", "s42/student-0.5-logit-r0",
-                             "s42/student-0.5-attention-r0", "s42/student-0.5-feature-r0",
-                             "s42/scratch-d64-l2"}));
+  EXPECT_EQ(ids(trials),
+            (std::vector<std::string>{"s42/teacher", "s42/student-0.5-logit-r0",
+                                      "s42/student-0.5-attention-r0", "s42/student-0.5-feature-r0",
+                                      "s42/scratch-d64-l2"}));
   const Trial& teacher = trials[0];
   EXPECT_EQ(teacher.kind, TrialKind::kTeacher);
   EXPECT_EQ(teacher.model.dim, 128);
@@ -93,9 +93,9 @@ TEST(Plan, PaperStudy) {
   EXPECT_TRUE(control.depends_on.empty());
   EXPECT_EQ(control.phase, config().distill);  // the students' hyperparameters
   EXPECT_EQ(control.overall_scale, 0.5);
-  EXPECT_EQ(control.serves, (std::vector<std::string>{"s42/student-0.5-logit-r0",
-                                                      "s42/student-0.5-attention-r0",
-                                                      "s42/student-0.5-feature-r0"}));
+  EXPECT_EQ(control.serves,
+            (std::vector<std::string>{"s42/student-0.5-logit-r0", "s42/student-0.5-attention-r0",
+                                      "s42/student-0.5-feature-r0"}));
 }
 
 TEST(Plan, RepeatsArePairedBySeed) {
@@ -127,10 +127,10 @@ TEST(Plan, GrowAndSweep) {
   c.strategies = {"logit", "combined"};
   const std::vector<Trial> trials = plan_trials(c);
   EXPECT_EQ(ids(trials),
-            (std::vector<std::string>{
-                "s42/teacher", "s42/student-0.5-logit-r0", "s42/student-0.5-combined-r0",
-                "s42/student-0.25-logit-r0", "s42/student-0.25-combined-r0",
-                "s42/scratch-d128-l3", "s42/scratch-d64-l3"}));
+            (std::vector<std::string>{"s42/teacher", "s42/student-0.5-logit-r0",
+                                      "s42/student-0.5-combined-r0", "s42/student-0.25-logit-r0",
+                                      "s42/student-0.25-combined-r0", "s42/scratch-d128-l3",
+                                      "s42/scratch-d64-l3"}));
   EXPECT_EQ(trials[0].model.dim, 256);
   EXPECT_EQ(trials[0].model.depth, 3);
   EXPECT_EQ(trials[0].student_scale, 2.0);
@@ -158,10 +158,10 @@ TEST(Plan, RecursionChainsAndOverallScale) {
   c.recursive = true;
   c.strategies = {"logit"};
   const std::vector<Trial> trials = plan_trials(c);
-  EXPECT_EQ(ids(trials), (std::vector<std::string>{
-                             "s42/teacher", "s42/student-0.5-logit-r0",
-                             "s42/student-0.5-logit-r1", "s42/student-0.5-logit-r2",
-                             "s42/scratch-d64-l2", "s42/scratch-d32-l2", "s42/scratch-d16-l2"}));
+  EXPECT_EQ(ids(trials), (std::vector<std::string>{"s42/teacher", "s42/student-0.5-logit-r0",
+                                                   "s42/student-0.5-logit-r1",
+                                                   "s42/student-0.5-logit-r2", "s42/scratch-d64-l2",
+                                                   "s42/scratch-d32-l2", "s42/scratch-d16-l2"}));
   const Trial& r1 = trials[2];
   const Trial& r2 = trials[3];
   EXPECT_EQ(r1.parent_id, "s42/student-0.5-logit-r0");
@@ -352,8 +352,7 @@ TEST(PlanChange, IdenticalExtendedChanged) {
   ExperimentConfig wider = c;
   wider.strategies.push_back("combined");
   wider.recursive = true;
-  EXPECT_EQ(compare_plans(base, plan_to_json(plan_trials(wider))).kind,
-            PlanChangeKind::kExtended);
+  EXPECT_EQ(compare_plans(base, plan_to_json(plan_trials(wider))).kind, PlanChangeKind::kExtended);
 
   // A hyperparameter of existing trials changed: refuse.
   ExperimentConfig longer = c;

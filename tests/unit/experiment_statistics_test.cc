@@ -240,8 +240,8 @@ TEST(Summaries, SummarizePairedAndCensored) {
   EXPECT_EQ(e.censored, 2);
   EXPECT_EQ(e.reached.n, 3);
   EXPECT_DOUBLE_EQ(e.reached.mean, (91 + 123 + 105) / 3.0);
-  const EventTimes never = summarize_event_times(
-      std::vector<std::optional<double>>{std::nullopt, std::nullopt});
+  const EventTimes never =
+      summarize_event_times(std::vector<std::optional<double>>{std::nullopt, std::nullopt});
   EXPECT_EQ(never.censored, 2);
   EXPECT_EQ(never.reached.n, 0);
   EXPECT_TRUE(std::isnan(never.reached.mean));

@@ -12,7 +12,7 @@
 namespace grok {
 namespace {
 
-constexpr int kMaxRecursiveRounds = 64;  // far past any use; bounds the plan's size
+constexpr int kMaxRecursiveRounds = 64;                 // far past any use; bounds the plan's size
 constexpr uint64_t kMaxSeed = (uint64_t{1} << 32) - 1;  // the split's RandomState takes 32 bits
 
 template <typename T>
@@ -126,8 +126,8 @@ void ExperimentConfig::validate() const {
   try {
     model.validate();
   } catch (const UsageError& e) {
-    throw UsageError(fmt::format("heads: {} with base_dim {} is invalid ({})", base.heads,
-                                 base.dim, e.what()));
+    throw UsageError(
+        fmt::format("heads: {} with base_dim {} is invalid ({})", base.heads, base.dim, e.what()));
   }
 
   teacher.validate("teacher");
@@ -136,8 +136,8 @@ void ExperimentConfig::validate() const {
   require(positive_finite(s.temperature), "distill_temperature", s.temperature,
           "a finite number > 0");
   require(s.alpha >= 0 && s.alpha <= 1, "distill_alpha", s.alpha, "0 <= alpha <= 1");
-  require(std::isfinite(s.attention_weight) && s.attention_weight >= 0,
-          "distill_attention_weight", s.attention_weight, "a finite number >= 0");
+  require(std::isfinite(s.attention_weight) && s.attention_weight >= 0, "distill_attention_weight",
+          s.attention_weight, "a finite number >= 0");
   require(std::isfinite(s.feature_weight) && s.feature_weight >= 0, "distill_feature_weight",
           s.feature_weight, "a finite number >= 0");
 }
@@ -189,8 +189,13 @@ void declare_experiment_options(OptionSet& options, ExperimentConfig& config) {
   options.add("heads", &config.base.heads, "attention heads of every model");
   options.add("dropout", &config.base.dropout, "dropout rate of every model in [0, 1)");
   ModelConfig* base = &config.base;
-  options.add_custom({"pool", {}, "pooling before the head: cls (last position) or mean", "",
-                      false, true, [base](const std::string& t) { base->pool = parse_pool(t); },
+  options.add_custom({"pool",
+                      {},
+                      "pooling before the head: cls (last position) or mean",
+                      "",
+                      false,
+                      true,
+                      [base](const std::string& t) { base->pool = parse_pool(t); },
                       [base] { return to_string(base->pool); }});
 
   options.group("Teacher training");

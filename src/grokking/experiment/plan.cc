@@ -107,8 +107,8 @@ void plan_repeat(const ExperimentConfig& config, int repeat, const Trial* given_
   std::vector<Trial> controls;
   for (const Trial& s : students) {
     const std::string id = fmt::format("{}scratch-d{}-l{}", prefix, s.model.dim, s.model.depth);
-    auto it = std::find_if(controls.begin(), controls.end(),
-                           [&](const Trial& c) { return c.id == id; });
+    auto it =
+        std::find_if(controls.begin(), controls.end(), [&](const Trial& c) { return c.id == id; });
     if (it == controls.end()) {
       Trial c;
       c.id = id;
@@ -164,8 +164,8 @@ std::string first_ids(const std::vector<std::string>& ids) {
 // id → trial object of a stored or new plan; grok::Error if it is not one.
 std::map<std::string, nlohmann::json> index_plan(const nlohmann::json& plan, const char* which) {
   if (!plan.is_array())
-    throw Error(fmt::format("{} plan: expected an array of trials, got {}", which,
-                            plan.type_name()));
+    throw Error(
+        fmt::format("{} plan: expected an array of trials, got {}", which, plan.type_name()));
   std::map<std::string, nlohmann::json> by_id;
   for (const auto& trial : plan) {
     if (!trial.is_object() || !trial.contains("id") || !trial["id"].is_string())

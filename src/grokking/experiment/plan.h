@@ -39,11 +39,11 @@ std::string to_string(TrialKind kind);  // "teacher" | "student" | "scratch" (ma
 struct Trial {
   std::string id;
   TrialKind kind = TrialKind::kTeacher;
-  std::string strategy;  // students: logit | attention | feature | combined; else empty
-  int round = 0;         // students: 0 from the teacher, k from round k−1; else 0
-  int repeat = 0;        // 0..repeats-1; the given teacher: 0
-  uint64_t seed = 0;     // initialisation, batch order, dropout (task.seed + repeat)
-  std::string parent_id;  // students: the model distilled from; else empty
+  std::string strategy;    // students: logit | attention | feature | combined; else empty
+  int round = 0;           // students: 0 from the teacher, k from round k−1; else 0
+  int repeat = 0;          // 0..repeats-1; the given teacher: 0
+  uint64_t seed = 0;       // initialisation, batch order, dropout (task.seed + repeat)
+  std::string parent_id;   // students: the model distilled from; else empty
   std::string checkpoint;  // the given teacher's --teacher_checkpoint; else empty (trained)
   // Width factor relative to the parent (students), to the base shape (trained teacher: the
   // teacher_scale), or to the teacher (controls: dim / teacher dim); given teacher: 1.
@@ -51,9 +51,9 @@ struct Trial {
   // Width relative to the teacher: the product of the factors along the chain (REFERENCE.md §6
   // **fix**: the reference double-counts it for rounds >= 1); teacher 1; controls as above.
   double overall_scale = 1.0;
-  TaskConfig task;    // the split (task.seed: the split seed, the given teacher's if any)
-  ModelConfig model;  // dim, depth, heads, dropout, pool, vocabulary
-  PhaseConfig phase;  // epochs, batch size, optimizer: teacher_* or distill_*
+  TaskConfig task;          // the split (task.seed: the split seed, the given teacher's if any)
+  ModelConfig model;        // dim, depth, heads, dropout, pool, vocabulary
+  PhaseConfig phase;        // epochs, batch size, optimizer: teacher_* or distill_*
   DistillSettings distill;  // students: strategies of `strategy` and the loss weights
 
   // Scheduling (not part of the canonical form). A trial may start once every id here is

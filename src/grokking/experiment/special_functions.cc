@@ -41,13 +41,12 @@ double beta_continued_fraction(double a, double b, double x) {
 }  // namespace
 
 double regularized_incomplete_beta(double a, double b, double x) {
-  if (!(a > 0 && b > 0 && x >= 0 && x <= 1) || !std::isfinite(a) || !std::isfinite(b))
-    return kNaN;
+  if (!(a > 0 && b > 0 && x >= 0 && x <= 1) || !std::isfinite(a) || !std::isfinite(b)) return kNaN;
   if (x == 0) return 0.0;
   if (x == 1) return 1.0;
   // log of x^a (1−x)^b / B(a, b)
-  const double log_front = std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) +
-                           a * std::log(x) + b * std::log1p(-x);
+  const double log_front =
+      std::lgamma(a + b) - std::lgamma(a) - std::lgamma(b) + a * std::log(x) + b * std::log1p(-x);
   const double front = std::exp(log_front);
   // Symmetry I_x(a,b) = 1 − I_{1−x}(b,a) where the fraction converges slowly.
   if (x < (a + 1.0) / (a + b + 2.0)) return front * beta_continued_fraction(a, b, x) / a;
