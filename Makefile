@@ -2,7 +2,7 @@
 # (scripts/install-deps.sh, sudo when not root), then configure and build a release build.
 #   make run   - run the main job
 #   make test  - run the test suite through ctest
-#   make bench - run the benchmarks
+#   make bench - run the benchmarks (GEMM kernels, then the default run end to end)
 PRESET ?= release
 BUILD_DIR := build/$(PRESET)
 JOBS ?= $(shell nproc)
@@ -35,7 +35,8 @@ test-all: build $(VENV)/bin/python
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
 
 bench: build
-	$(BUILD_DIR)/bench_gemm
+	$(BUILD_DIR)/bench/bench_gemm --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
+	bench/run_e2e.py --grokking $(BUILD_DIR)/grokking --runs 3 --threads 2 --out $(BUILD_DIR)/e2e.json
 
 clean:
 	rm -rf build
