@@ -16,6 +16,7 @@ enum class RngPurpose : uint32_t {
   kEpochOrder = 2,
   kDropout = 3,
   kProjectorInit = 4,
+  kBootstrap = 5,
   kTest = 99,
 };
 

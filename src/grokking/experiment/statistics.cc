@@ -13,9 +13,6 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-// The bootstrap's own Philox stream. philox.h (not this module's) lists the purposes used so
-// far; this value is outside them. The lead may move it there as RngPurpose::kBootstrap.
-constexpr auto kBootstrapPurpose = static_cast<RngPurpose>(5);
 
 double sample_variance(std::span<const double> x) {
   if (x.size() < 2) return kNaN;
@@ -50,7 +47,7 @@ Interval bootstrap_mean_ci(std::span<const double> x, const BootstrapOptions& op
   std::vector<double> means(static_cast<std::size_t>(options.resamples));
   for (int b = 0; b < options.resamples; ++b) {
     // Resample b is stream step b; its draw i is word i % 4 of block i / 4.
-    const Philox rng(options.seed, kBootstrapPurpose, static_cast<uint64_t>(b));
+    const Philox rng(options.seed, RngPurpose::kBootstrap, static_cast<uint64_t>(b));
     double sum = 0;
     PhiloxBlock block{};
     for (uint64_t i = 0; i < n; ++i) {
