@@ -2,6 +2,9 @@
 // grok::Error to exit codes (1 runtime, 2 usage), printing one clear line.
 #include <fmt/format.h>
 
+#include <unistd.h>
+
+#include <cstdlib>
 #include <cstring>
 #include <string>
 #include <vector>
@@ -27,6 +30,9 @@ const std::vector<Command>& commands() {
        "sweep teachers, students, strategies and seeds; manifest and statistics"},
       {"analyze", grok::cli::cmd_analyze,
        "measure models on the validation split (CKA, rank, entropy, weights, Fourier)"},
+      {"plot", grok::cli::cmd_plot, "draw training curves and run comparisons (gnuplot)"},
+      {"report", grok::cli::cmd_report,
+       "figures, tables and report.md of an experiment directory (gnuplot)"},
       {"inspect", grok::cli::cmd_inspect, "print and verify a checkpoint directory"},
       {"data", grok::cli::cmd_data, "write a task's train/val split as CSV"},
   };
@@ -47,7 +53,19 @@ void print_usage() {
 
 }  // namespace
 
+// GNU OpenMP's idle threads spin for a long time before sleeping; when another process holds
+// one of the cores, every parallel region then waits for a descheduled thread, and two threads
+// run several times slower than one (docs/PERFORMANCE.md, "Two threads on a busy machine").
+// The wait policy is read when libgomp loads, before main(), so unless the user chose one we
+// set OMP_WAIT_POLICY=PASSIVE and re-execute ourselves once.
+static void choose_openmp_wait_policy(char** argv) {
+  if (std::getenv("OMP_WAIT_POLICY") != nullptr || std::getenv("GOMP_SPINCOUNT") != nullptr) return;
+  setenv("OMP_WAIT_POLICY", "PASSIVE", 1);
+  execv("/proc/self/exe", argv);  // returns only on failure: then run with the default policy
+}
+
 int main(int argc, char** argv) {
+  choose_openmp_wait_policy(argv);
   if (argc < 2 || std::strcmp(argv[1], "help") == 0 || std::strcmp(argv[1], "--help") == 0 ||
       std::strcmp(argv[1], "-h") == 0) {
     if (argc >= 3 && std::strcmp(argv[1], "help") == 0) {
