@@ -19,10 +19,16 @@ namespace {
 
 using testing::random_vector;
 
-TEST(ModelKernels, ReportsTheDispatch) {
-  // Informational: which path this CPU runs (the tests below hold either way).
-  std::printf("dropout AVX2: %d, SiLU gate AVX2+FMA: %d\n", dropout_mask_uses_avx2(),
-              silu_gate_uses_avx2());
+TEST(ModelKernels, DispatchFollowsTheCpu) {
+#if defined(__x86_64__) || defined(__i386__)
+  __builtin_cpu_init();
+  EXPECT_EQ(dropout_mask_uses_avx2(), __builtin_cpu_supports("avx2") != 0);
+  EXPECT_EQ(silu_gate_uses_avx2(),
+            __builtin_cpu_supports("avx2") != 0 && __builtin_cpu_supports("fma") != 0);
+#else
+  EXPECT_FALSE(dropout_mask_uses_avx2());
+  EXPECT_FALSE(silu_gate_uses_avx2());
+#endif
 }
 
 // Element (row, col) of dropout.h's formula: word col % 4 of Philox(seed, kDropout, step)
