@@ -22,6 +22,7 @@ build: deps
 
 run: build
 	$(BUILD_DIR)/grokking experiment --config configs/paper.yaml --out runs/paper
+	$(BUILD_DIR)/grokking report runs/paper
 
 # A project-local Python environment for the interoperability tests (safetensors from PyPI).
 $(VENV)/bin/python:

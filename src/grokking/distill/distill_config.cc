@@ -142,7 +142,8 @@ void resolve(DistillConfig& config, const LoadedModel& teacher) {
   config.p = task.p;
   config.operation = task.operation;
   config.train_fraction = task.train_fraction;
-  if (!config.seed) config.seed = teacher.task.seed;
+  // Default: the teacher's own seed (a distilled teacher's task.seed is its split seed).
+  if (!config.seed) config.seed = teacher.metadata.value("seed", teacher.task.seed);
 
   config.settings.strategies = parse_strategies(config.strategy_names);
   config.settings.ground_truth = !config.disable_ground_truth;
