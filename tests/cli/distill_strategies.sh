@@ -36,7 +36,7 @@ for i in range(3):
     assert abs(total - h['train_loss'][i]) < 1e-9 * total, (i, total, h['train_loss'][i])
 m = json.load(open(d + '/checkpoints/metadata.json'))
 assert m['config']['dim'] == 16 and m['config']['depth'] == 2, m['config']
-assert m['task'] == {'p': 23, 'operation': '/', 'train_fraction': 0.5}, m['task']
+assert m['task'] == {'p': 23, 'operation': '/', 'train_fraction': 0.5, 'split_seed': 42}, m['task']
 dist = m['distillation']
 assert dist['strategies'] == strategies, dist
 assert dist['teacher_checkpoint'] == '$WORK/teacher' and dist['split_seed'] == 42, dist

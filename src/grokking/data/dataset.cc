@@ -50,7 +50,7 @@ Dataset make_dataset(const TaskConfig& config) {
 Split make_split(const TaskConfig& config) {
   const Dataset all = make_dataset(config);
   const std::vector<int64_t> perm =
-      numpy_permutation(all.size(), static_cast<uint32_t>(config.seed));
+      numpy_permutation(all.size(), static_cast<uint32_t>(config.effective_split_seed()));
   const auto n_train = static_cast<std::size_t>(config.train_count());
   return {select(all, config.p, perm, 0, n_train),
           select(all, config.p, perm, n_train, perm.size())};

@@ -39,6 +39,10 @@ void TaskConfig::validate() const {
         "seed: {} is too large; the split reproduces NumPy's RandomState(seed), whose seed "
         "must be at most {}",
         seed, UINT32_MAX));
+  if (split_seed < -1 || split_seed > static_cast<int64_t>(UINT32_MAX))
+    throw UsageError(fmt::format(
+        "split_seed: {} is invalid; use -1 (the split follows --seed) or a seed in [0, {}]",
+        split_seed, UINT32_MAX));
 }
 
 }  // namespace grok

@@ -17,6 +17,12 @@ struct TaskConfig {
   Operation operation = Operation::kDiv;
   double train_fraction = 0.5;
   uint64_t seed = 42;  // also seeds NumPy's RandomState for the split, so at most 2^32 - 1
+  // The split's own seed when it must differ from `seed` (e.g. a from-scratch control paired
+  // with a given teacher's split); -1: the split uses `seed`.
+  int64_t split_seed = -1;
+  uint64_t effective_split_seed() const {
+    return split_seed >= 0 ? static_cast<uint64_t>(split_seed) : seed;
+  }
 
   // Throws UsageError naming the key, the value and what is allowed: 2 <= p <= kMaxModulus,
   // p prime for "/", train_fraction in (0, 1), a non-empty train and val set, seed < 2^32.

@@ -150,6 +150,7 @@ void resolve(DistillConfig& config, const LoadedModel& teacher) {
   config.settings.validate();
 
   config.train.task = task;
+  config.train.task.split_seed = static_cast<int64_t>(task.seed);  // the teacher's split, always
   config.train.task.seed = *config.seed;
   config.train.model = student_config(teacher.config, config.student_scale, config.depth_scale);
   for (const StrategyKind kind : config.settings.strategies)

@@ -82,7 +82,8 @@ std::vector<std::string> trial_arguments(const fs::path& out, const Trial& trial
     add(args, "p", std::to_string(trial.task.p));
     add(args, "operation", to_string(trial.task.operation));
     add(args, "train_fraction", number(trial.task.train_fraction));
-    add(args, "seed", std::to_string(trial.task.seed));
+    add(args, "seed", std::to_string(trial.seed));
+    add(args, "split_seed", std::to_string(trial.task.seed));
     add(args, "depth", std::to_string(trial.model.depth));
     add(args, "dim", std::to_string(trial.model.dim));
     add(args, "heads", std::to_string(trial.model.heads));

@@ -35,11 +35,16 @@ TaskConfig task_config_from_metadata(const nlohmann::json& metadata, const std::
     task.p = t.at("p").get<int>();
     task.operation = parse_operation(t.at("operation").get<std::string>());
     task.train_fraction = t.at("train_fraction").get<double>();
-    // A distilled student keeps its teacher's split even when trained with another --seed.
+    // task.seed is the split's seed, which may differ from the run's own seed (a distilled
+    // student keeps its teacher's split; a control may be paired with another split).
     const auto distillation = metadata.find("distillation");
-    task.seed = distillation != metadata.end() && distillation->contains("split_seed")
-                    ? distillation->at("split_seed").get<uint64_t>()
-                    : metadata.at("seed").get<uint64_t>();
+    if (t.contains("split_seed")) {
+      task.seed = t.at("split_seed").get<uint64_t>();
+    } else if (distillation != metadata.end() && distillation->contains("split_seed")) {
+      task.seed = distillation->at("split_seed").get<uint64_t>();
+    } else {
+      task.seed = metadata.at("seed").get<uint64_t>();
+    }
   } catch (const nlohmann::json::exception& e) {
     throw Error(fmt::format("{}: missing or invalid task ({})", source, e.what()));
   }

@@ -17,6 +17,8 @@ void declare_task_options(OptionSet& options, TaskConfig& task) {
                       [&task] { return fmt::format("\"{}\"", to_string(task.operation)); }});
   options.add("train_fraction", &task.train_fraction, "fraction of pairs used for training");
   options.add("seed", &task.seed, "seed of the split, initialisation, order and dropout");
+  options.add("split_seed", &task.split_seed,
+              "seed of the split alone, when it must differ from --seed (-1: --seed)");
 }
 
 void declare_model_options(OptionSet& options, ModelConfig& model) {
