@@ -21,11 +21,12 @@ int cmd_train(int argc, const char* const* argv) {
   setup.config = config;
   setup.config_yaml = options.to_yaml();
   if (!config.quiet)
-    fmt::print("grokking train: p={} op={} depth={} dim={} heads={} optimizer={} epochs={} "
-               "seed={} → {}\n",
-               config.task.p, to_string(config.task.operation), config.model.depth,
-               config.model.dim, config.model.heads, config.optimizer.type, config.epochs,
-               config.task.seed, config.save_dir);
+    fmt::print(
+        "grokking train: p={} op={} depth={} dim={} heads={} optimizer={} epochs={} "
+        "seed={} → {}\n",
+        config.task.p, to_string(config.task.operation), config.model.depth, config.model.dim,
+        config.model.heads, config.optimizer.type, config.epochs, config.task.seed,
+        config.save_dir);
   const Split split = make_split(config.task);
   const TrainResult result = run_training(setup, split);
   if (result.exit_code == 0 && !config.quiet) {

@@ -1,7 +1,6 @@
 // grokking: the command-line program. Dispatches to one cmd_<verb>.cc per subcommand and maps
 // grok::Error to exit codes (1 runtime, 2 usage), printing one clear line.
 #include <fmt/format.h>
-
 #include <unistd.h>
 
 #include <cstdlib>

@@ -4,8 +4,6 @@
 #include "grokking/checkpoint/checkpoint_manager.h"
 
 #include <gtest/gtest.h>
-
-#include "test_support.h"
 #include <unistd.h>
 
 #include <filesystem>
@@ -17,6 +15,7 @@
 #include "grokking/core/error.h"
 #include "grokking/core/json_io.h"
 #include "grokking/core/sha256.h"
+#include "test_support.h"
 
 namespace grok {
 namespace {

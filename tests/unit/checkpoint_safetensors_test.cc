@@ -2,8 +2,6 @@
 // files, files written independently (by hand and by the Python library), every kind of
 // corruption named, and TensorLayout arenas in and out.
 #include <gtest/gtest.h>
-
-#include "test_support.h"
 #include <unistd.h>
 
 #include <cmath>
@@ -17,6 +15,7 @@
 #include "grokking/core/atomic_file.h"
 #include "grokking/core/error.h"
 #include "grokking/core/json_io.h"
+#include "test_support.h"
 
 namespace grok {
 namespace {

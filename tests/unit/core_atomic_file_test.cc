@@ -1,8 +1,6 @@
 // Durable file writes (atomic replace, injected disk-full), whole-file reads, SHA-256 known
 // answers and JSON file errors.
 #include <gtest/gtest.h>
-
-#include "test_support.h"
 #include <unistd.h>
 
 #include <cstdio>
@@ -14,6 +12,7 @@
 #include "grokking/core/error.h"
 #include "grokking/core/json_io.h"
 #include "grokking/core/sha256.h"
+#include "test_support.h"
 
 namespace grok {
 namespace {

@@ -70,8 +70,7 @@ TEST(Options, BadValueNamesTheFlagAndValue) {
   const std::string message = usage_message(f, {"--epochs", "ten"});
   EXPECT_NE(message.find("--epochs: 'ten' is not an integer"), std::string::npos) << message;
   Fixture g;
-  EXPECT_NE(usage_message(g, {"--learning_rate", "1e-3x"}).find("not a number"),
-            std::string::npos);
+  EXPECT_NE(usage_message(g, {"--learning_rate", "1e-3x"}).find("not a number"), std::string::npos);
 }
 
 TEST(Options, YamlAppliesAndRejectsUnknownKeys) {
@@ -92,8 +91,7 @@ TEST(Options, YamlAppliesAndRejectsUnknownKeys) {
 
 TEST(Options, SavedYamlRoundTripsAndSkipsUnsaved) {
   Fixture f;
-  ASSERT_TRUE(f.parse({"--epochs", "9", "--learning_rate", "0.1", "--name", "a b: c",
-                       "--resume"}));
+  ASSERT_TRUE(f.parse({"--epochs", "9", "--learning_rate", "0.1", "--name", "a b: c", "--resume"}));
   const std::string yaml = f.options.to_yaml();
   EXPECT_EQ(yaml.find("resume"), std::string::npos) << yaml;
   Fixture g;

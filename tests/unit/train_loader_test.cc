@@ -4,8 +4,6 @@
 // final_val_acc and each checkpointed epoch's history val_acc exactly. Bad paths and corrupt
 // checkpoints are errors naming the file.
 #include <gtest/gtest.h>
-
-#include "test_support.h"
 #include <unistd.h>
 
 #include <cstring>
@@ -20,6 +18,7 @@
 #include "grokking/model/transformer.h"
 #include "grokking/train/model_loader.h"
 #include "grokking/train/trainer.h"
+#include "test_support.h"
 
 namespace grok {
 namespace {

@@ -50,8 +50,8 @@ template <typename... Args>
 
 // GROK_CHECK(cond) or GROK_CHECK(cond, "format {}", args...): throws grok::Error naming the
 // condition, the place and the formatted context.
-#define GROK_CHECK(cond, ...)                                                          \
-  do {                                                                                 \
-    if (!(cond))                                                                       \
+#define GROK_CHECK(cond, ...)                                                             \
+  do {                                                                                    \
+    if (!(cond))                                                                          \
       ::grok::detail::check_failed(#cond, __FILE__, __LINE__ __VA_OPT__(, ) __VA_ARGS__); \
   } while (0)

@@ -13,13 +13,13 @@ enum class Trans { kNo, kYes };
 
 void gemm(Trans trans_a, Trans trans_b, int m, int n, int k, float alpha, const float* a, int lda,
           const float* b, int ldb, float beta, float* c, int ldc);
-void gemm(Trans trans_a, Trans trans_b, int m, int n, int k, double alpha, const double* a,
-          int lda, const double* b, int ldb, double beta, double* c, int ldc);
+void gemm(Trans trans_a, Trans trans_b, int m, int n, int k, double alpha, const double* a, int lda,
+          const double* b, int ldb, double beta, double* c, int ldc);
 
 // The simple triple loop every backend is tested against.
 template <typename S>
-void gemm_reference(Trans trans_a, Trans trans_b, int m, int n, int k, S alpha, const S* a,
-                    int lda, const S* b, int ldb, S beta, S* c, int ldc) {
+void gemm_reference(Trans trans_a, Trans trans_b, int m, int n, int k, S alpha, const S* a, int lda,
+                    const S* b, int ldb, S beta, S* c, int ldc) {
   for (int i = 0; i < m; ++i)
     for (int j = 0; j < n; ++j) {
       S sum = 0;

@@ -107,33 +107,65 @@ Option& OptionSet::push(Option option) {
 }
 
 void OptionSet::add(const std::string& name, int* target, const std::string& help) {
-  push({name, {}, help, "", false, true,
+  push({name,
+        {},
+        help,
+        "",
+        false,
+        true,
         [=](const std::string& t) { *target = parse_number<int>("--" + name, t, "an integer"); },
         [=] { return std::to_string(*target); }});
 }
 void OptionSet::add(const std::string& name, int64_t* target, const std::string& help) {
-  push({name, {}, help, "", false, true,
-        [=](const std::string& t) { *target = parse_number<int64_t>("--" + name, t, "an integer"); },
-        [=] { return std::to_string(*target); }});
+  push(
+      {name,
+       {},
+       help,
+       "",
+       false,
+       true,
+       [=](const std::string& t) { *target = parse_number<int64_t>("--" + name, t, "an integer"); },
+       [=] { return std::to_string(*target); }});
 }
 void OptionSet::add(const std::string& name, uint64_t* target, const std::string& help) {
-  push({name, {}, help, "", false, true,
+  push({name,
+        {},
+        help,
+        "",
+        false,
+        true,
         [=](const std::string& t) {
           *target = parse_number<uint64_t>("--" + name, t, "a non-negative integer");
         },
         [=] { return std::to_string(*target); }});
 }
 void OptionSet::add(const std::string& name, double* target, const std::string& help) {
-  push({name, {}, help, "", false, true,
+  push({name,
+        {},
+        help,
+        "",
+        false,
+        true,
         [=](const std::string& t) { *target = parse_number<double>("--" + name, t, "a number"); },
         [=] { return format_double(*target); }});
 }
 void OptionSet::add(const std::string& name, std::string* target, const std::string& help) {
-  push({name, {}, help, "", false, true, [=](const std::string& t) { *target = t; },
+  push({name,
+        {},
+        help,
+        "",
+        false,
+        true,
+        [=](const std::string& t) { *target = t; },
         [=] { return quote_if_needed(*target); }});
 }
 void OptionSet::add_switch(const std::string& name, bool* target, const std::string& help) {
-  push({name, {}, help, "", true, true,
+  push({name,
+        {},
+        help,
+        "",
+        true,
+        true,
         [=](const std::string& t) {
           if (t == "true" || t == "1" || t == "yes") {
             *target = true;
@@ -145,9 +177,13 @@ void OptionSet::add_switch(const std::string& name, bool* target, const std::str
         },
         [=] { return std::string(*target ? "true" : "false"); }});
 }
-void OptionSet::add(const std::string& name, std::vector<double>* target,
-                    const std::string& help) {
-  push({name, {}, help, "", false, true,
+void OptionSet::add(const std::string& name, std::vector<double>* target, const std::string& help) {
+  push({name,
+        {},
+        help,
+        "",
+        false,
+        true,
         [=](const std::string& t) {
           target->clear();
           for (const auto& item : split_list(t))
@@ -162,7 +198,13 @@ void OptionSet::add(const std::string& name, std::vector<double>* target,
 }
 void OptionSet::add(const std::string& name, std::vector<std::string>* target,
                     const std::string& help) {
-  push({name, {}, help, "", false, true, [=](const std::string& t) { *target = split_list(t); },
+  push({name,
+        {},
+        help,
+        "",
+        false,
+        true,
+        [=](const std::string& t) { *target = split_list(t); },
         [=] {
           std::string text = "[";
           for (std::size_t i = 0; i < target->size(); ++i)
@@ -221,7 +263,8 @@ void OptionSet::apply_yaml_text(const std::string& text, const std::string& sour
     }
     std::string value;
     if (entry.second.IsSequence()) {
-      for (const auto& item : entry.second) value += (value.empty() ? "" : ",") + item.as<std::string>();
+      for (const auto& item : entry.second)
+        value += (value.empty() ? "" : ",") + item.as<std::string>();
     } else if (entry.second.IsScalar()) {
       value = entry.second.as<std::string>();
     } else if (entry.second.IsNull()) {
@@ -267,15 +310,21 @@ bool OptionSet::parse(int argc, const char* const* argv) {
     Option* bound = &option;
     CLI::Option* cli = nullptr;
     if (option.is_switch) {
-      cli = app.add_flag_callback(flags, [this, bound] {
-        bound->parse("true");
-        explicit_.push_back(bound->name);
-      }, help);
+      cli = app.add_flag_callback(
+          flags,
+          [this, bound] {
+            bound->parse("true");
+            explicit_.push_back(bound->name);
+          },
+          help);
     } else {
-      cli = app.add_option_function<std::string>(flags, [this, bound](const std::string& v) {
-        bound->parse(v);
-        explicit_.push_back(bound->name);
-      }, help);
+      cli = app.add_option_function<std::string>(
+          flags,
+          [this, bound](const std::string& v) {
+            bound->parse(v);
+            explicit_.push_back(bound->name);
+          },
+          help);
       cli->type_name("");
       cli->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);  // a repeated flag: last wins
     }

@@ -17,14 +17,14 @@ class App;
 namespace grok {
 
 struct Option {
-  std::string name;                       // snake_case flag and YAML key
-  std::vector<std::string> aliases;       // extra names accepted in flags and YAML
+  std::string name;                  // snake_case flag and YAML key
+  std::vector<std::string> aliases;  // extra names accepted in flags and YAML
   std::string help;
-  std::string group;                      // section of --help and config.yaml
-  bool is_switch = false;                 // a flag without a value (--resume)
-  bool saved = true;                      // written into config.yaml
+  std::string group;                              // section of --help and config.yaml
+  bool is_switch = false;                         // a flag without a value (--resume)
+  bool saved = true;                              // written into config.yaml
   std::function<void(const std::string&)> parse;  // throws UsageError naming the option
-  std::function<std::string()> format;    // current value as YAML scalar text
+  std::function<std::string()> format;            // current value as YAML scalar text
 };
 
 class OptionSet {

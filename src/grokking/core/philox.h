@@ -47,10 +47,10 @@ class Philox {
 
   PhiloxBlock block(uint64_t index) const {
     // counter = (index lo, index hi, step lo, purpose | step hi << 8)
-    return philox4x32_10({static_cast<uint32_t>(index), static_cast<uint32_t>(index >> 32),
-                          static_cast<uint32_t>(step_),
-                          purpose_ | (static_cast<uint32_t>(step_ >> 32) << 8)},
-                         key_);
+    return philox4x32_10(
+        {static_cast<uint32_t>(index), static_cast<uint32_t>(index >> 32),
+         static_cast<uint32_t>(step_), purpose_ | (static_cast<uint32_t>(step_ >> 32) << 8)},
+        key_);
   }
 
   // Uniform in [0, 1) with 24 random bits (exact in float).

@@ -20,11 +20,13 @@ struct AlignedAllocator {
   template <typename U>
   AlignedAllocator(const AlignedAllocator<U>&) {}
   T* allocate(std::size_t n) {
-    return static_cast<T*>(::operator new(n * sizeof(T), std::align_val_t{64}));
+    return static_cast<T*>(::operator new (n * sizeof(T), std::align_val_t{64}));
   }
-  void deallocate(T* p, std::size_t) { ::operator delete(p, std::align_val_t{64}); }
+  void deallocate(T* p, std::size_t) { ::operator delete (p, std::align_val_t{64}); }
   template <typename U>
-  bool operator==(const AlignedAllocator<U>&) const { return true; }
+  bool operator==(const AlignedAllocator<U>&) const {
+    return true;
+  }
 };
 
 template <typename T>
@@ -56,7 +58,7 @@ class TensorLayout {
   const TensorSpec& find(const std::string& name) const;
   bool contains(const std::string& name) const;
   std::size_t total_size() const { return total_; }  // arena length in elements (with padding)
-  std::size_t parameter_count() const;                // sum of tensor sizes (no padding)
+  std::size_t parameter_count() const;               // sum of tensor sizes (no padding)
   bool operator==(const TensorLayout& other) const;
 
  private:

@@ -34,7 +34,8 @@ nlohmann::ordered_json interval_json(const Interval& ci) {
   return nlohmann::ordered_json::array({number(ci.lower), number(ci.upper)});
 }
 nlohmann::ordered_json summary_json(const Summary& s) {
-  return {{"n", s.n}, {"mean", number(s.mean)}, {"sd", number(s.sd)}, {"ci95", interval_json(s.ci)}};
+  return {
+      {"n", s.n}, {"mean", number(s.mean)}, {"sd", number(s.sd)}, {"ci95", interval_json(s.ci)}};
 }
 
 std::vector<double> values(const Group& g, const std::vector<uint64_t>& seeds, bool epochs) {
@@ -88,22 +89,25 @@ nlohmann::ordered_json experiment_statistics(const std::vector<Trial>& plan,
     }
     const EventTimes times = summarize_event_times(epochs, bootstrap);
     const Proportion fraction = proportion(grokked, static_cast<int>(acc.size()));
-    configurations.push_back(
-        {{"configuration", g.key},
-         {"kind", to_string(g.first->kind)},
-         {"strategy", g.first->strategy},
-         {"round", g.first->round},
-         {"dim", g.first->model.dim},
-         {"depth", g.first->model.depth},
-         {"overall_scale", g.first->overall_scale},
-         {"planned", g.planned},
-         {"completed", acc.size()},
-         {"final_val_acc", summary_json(summarize(acc, bootstrap))},
-         {"epoch_to_99", {{"runs", times.runs}, {"censored", times.censored},
-                          {"reached", summary_json(times.reached)}}},
-         {"grokked", {{"count", fraction.successes}, {"n", fraction.n},
-                      {"fraction", number(fraction.fraction)},
-                      {"wilson95", interval_json(fraction.ci)}}}});
+    configurations.push_back({{"configuration", g.key},
+                              {"kind", to_string(g.first->kind)},
+                              {"strategy", g.first->strategy},
+                              {"round", g.first->round},
+                              {"dim", g.first->model.dim},
+                              {"depth", g.first->model.depth},
+                              {"overall_scale", g.first->overall_scale},
+                              {"planned", g.planned},
+                              {"completed", acc.size()},
+                              {"final_val_acc", summary_json(summarize(acc, bootstrap))},
+                              {"epoch_to_99",
+                               {{"runs", times.runs},
+                                {"censored", times.censored},
+                                {"reached", summary_json(times.reached)}}},
+                              {"grokked",
+                               {{"count", fraction.successes},
+                                {"n", fraction.n},
+                                {"fraction", number(fraction.fraction)},
+                                {"wilson95", interval_json(fraction.ci)}}}});
   }
 
   // Comparisons: each student configuration vs its shape's control, and strategies of the
@@ -139,22 +143,24 @@ nlohmann::ordered_json experiment_statistics(const std::vector<Trial>& plan,
     nlohmann::ordered_json list = nlohmann::ordered_json::array();
     for (std::size_t i = 0; i < pairs.size(); ++i) {
       const Comparison& c = results[i];
-      list.push_back({{"a", pairs[i].a->key},
-                      {"b", pairs[i].b->key},
-                      {"kind", pairs[i].kind},
-                      {"paired_seeds", sizes[i]},
-                      {"difference", c.paired ? summary_json(*c.paired) : nullptr},
-                      {"welch", {{"t", number(c.welch.t)}, {"df", number(c.welch.df)},
-                                 {"p", number(c.welch.p)}}},
-                      {"hedges_g", number(c.hedges_g)},
-                      {"p_holm", number(c.p_holm)}});
+      list.push_back(
+          {{"a", pairs[i].a->key},
+           {"b", pairs[i].b->key},
+           {"kind", pairs[i].kind},
+           {"paired_seeds", sizes[i]},
+           {"difference", c.paired ? summary_json(*c.paired) : nullptr},
+           {"welch",
+            {{"t", number(c.welch.t)}, {"df", number(c.welch.df)}, {"p", number(c.welch.p)}}},
+           {"hedges_g", number(c.hedges_g)},
+           {"p_holm", number(c.p_holm)}});
     }
     comparisons[epochs ? "epoch_to_99" : "final_val_acc"] = std::move(list);
   }
-  return {{"bootstrap", {{"resamples", bootstrap.resamples}, {"level", bootstrap.level},
-                         {"seed", bootstrap_seed}}},
-          {"configurations", std::move(configurations)},
-          {"comparisons", std::move(comparisons)}};
+  return {
+      {"bootstrap",
+       {{"resamples", bootstrap.resamples}, {"level", bootstrap.level}, {"seed", bootstrap_seed}}},
+      {"configurations", std::move(configurations)},
+      {"comparisons", std::move(comparisons)}};
 }
 
 std::string statistics_markdown(const nlohmann::ordered_json& s) {
@@ -165,48 +171,47 @@ std::string statistics_markdown(const nlohmann::ordered_json& s) {
     return fmt::format("[{}, {}]", fmt_num(ci[0], scale, digits), fmt_num(ci[1], scale, digits));
   };
   std::string md = "## Configurations\n\n";
-  md += "| configuration | completed | final val % (mean ± sd) | 95 % CI | epochs to 99 % "
-        "(mean, reached/runs) | grokked | Wilson 95 % |\n|---|---|---|---|---|---|---|\n";
+  md +=
+      "| configuration | completed | final val % (mean ± sd) | 95 % CI | epochs to 99 % "
+      "(mean, reached/runs) | grokked | Wilson 95 % |\n|---|---|---|---|---|---|---|\n";
   for (const auto& c : s["configurations"]) {
     const auto& acc = c["final_val_acc"];
     const auto& ep = c["epoch_to_99"];
-    md += fmt::format("| {} | {}/{} | {} ± {} | {} | {} ({}/{}) | {}/{} | {} |\n",
-                      c["configuration"].get<std::string>(), c["completed"].get<int>(),
-                      c["planned"].get<int>(), fmt_num(acc["mean"], 100, 2),
-                      fmt_num(acc["sd"], 100, 2), fmt_ci(acc["ci95"], 100, 2),
-                      fmt_num(ep["reached"]["mean"], 1, 1),
-                      ep["runs"].get<int>() - ep["censored"].get<int>(), ep["runs"].get<int>(),
-                      c["grokked"]["count"].get<int>(), c["grokked"]["n"].get<int>(),
-                      fmt_ci(c["grokked"]["wilson95"], 1, 2));
+    md += fmt::format(
+        "| {} | {}/{} | {} ± {} | {} | {} ({}/{}) | {}/{} | {} |\n",
+        c["configuration"].get<std::string>(), c["completed"].get<int>(), c["planned"].get<int>(),
+        fmt_num(acc["mean"], 100, 2), fmt_num(acc["sd"], 100, 2), fmt_ci(acc["ci95"], 100, 2),
+        fmt_num(ep["reached"]["mean"], 1, 1), ep["runs"].get<int>() - ep["censored"].get<int>(),
+        ep["runs"].get<int>(), c["grokked"]["count"].get<int>(), c["grokked"]["n"].get<int>(),
+        fmt_ci(c["grokked"]["wilson95"], 1, 2));
   }
   for (const char* metric : {"final_val_acc", "epoch_to_99"}) {
     const bool acc = std::string(metric) == "final_val_acc";
     md += fmt::format("\n## Comparisons: {}\n\n", acc ? "final val accuracy (percentage points)"
                                                       : "epochs to 99 % (runs that reached it)");
-    md += "| a | b | seeds | mean a − b | 95 % CI | Welch t | p | Holm p | Hedges g |\n"
-          "|---|---|---|---|---|---|---|---|---|\n";
+    md +=
+        "| a | b | seeds | mean a − b | 95 % CI | Welch t | p | Holm p | Hedges g |\n"
+        "|---|---|---|---|---|---|---|---|---|\n";
     for (const auto& c : s["comparisons"][metric]) {
       const auto& d = c["difference"];
       const double scale = acc ? 100 : 1;
-      md += fmt::format("| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n",
-                        c["a"].get<std::string>(), c["b"].get<std::string>(),
-                        c["paired_seeds"].get<int>(),
-                        d.is_null() ? "–" : fmt_num(d["mean"], scale, 2),
-                        d.is_null() ? "–" : fmt_ci(d["ci95"], scale, 2),
-                        fmt_num(c["welch"]["t"], 1, 2), fmt_num(c["welch"]["p"], 1, 4),
-                        fmt_num(c["p_holm"], 1, 4), fmt_num(c["hedges_g"], 1, 2));
+      md += fmt::format(
+          "| {} | {} | {} | {} | {} | {} | {} | {} | {} |\n", c["a"].get<std::string>(),
+          c["b"].get<std::string>(), c["paired_seeds"].get<int>(),
+          d.is_null() ? "–" : fmt_num(d["mean"], scale, 2),
+          d.is_null() ? "–" : fmt_ci(d["ci95"], scale, 2), fmt_num(c["welch"]["t"], 1, 2),
+          fmt_num(c["welch"]["p"], 1, 4), fmt_num(c["p_holm"], 1, 4), fmt_num(c["hedges_g"], 1, 2));
     }
   }
   return md;
 }
 
 void write_experiment_statistics(const std::filesystem::path& out, const std::vector<Trial>& plan,
-                                 const std::vector<TrialRecord>& records,
-                                 uint64_t bootstrap_seed) {
+                                 const std::vector<TrialRecord>& records, uint64_t bootstrap_seed) {
   const auto statistics = experiment_statistics(plan, records, bootstrap_seed);
   write_json_file_atomic(out / "statistics.json", statistics);
-  write_file_atomic(out / "statistics.md", "# Experiment statistics\n\n" +
-                                               statistics_markdown(statistics));
+  write_file_atomic(out / "statistics.md",
+                    "# Experiment statistics\n\n" + statistics_markdown(statistics));
 }
 
 }  // namespace grok

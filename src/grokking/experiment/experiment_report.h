@@ -25,7 +25,6 @@ std::string statistics_markdown(const nlohmann::ordered_json& statistics);
 
 // Writes statistics.json and statistics.md into `out`.
 void write_experiment_statistics(const std::filesystem::path& out, const std::vector<Trial>& plan,
-                                 const std::vector<TrialRecord>& records,
-                                 uint64_t bootstrap_seed);
+                                 const std::vector<TrialRecord>& records, uint64_t bootstrap_seed);
 
 }  // namespace grok

@@ -29,16 +29,20 @@ std::optional<T> optional_from(const nlohmann::json& json, const char* key) {
 }
 
 nlohmann::ordered_json model_json(const ModelConfig& m) {
-  return {{"depth", m.depth}, {"dim", m.dim},          {"heads", m.heads},
+  return {{"depth", m.depth},         {"dim", m.dim},         {"heads", m.heads},
           {"n_tokens", m.vocab_size}, {"dropout", m.dropout}, {"pool", to_string(m.pool)}};
 }
 
 nlohmann::ordered_json optimizer_json(const PhaseConfig& phase) {
   const OptimizerConfig& o = phase.optimizer;
-  return {{"type", o.type},          {"learning_rate", o.learning_rate},
-          {"beta1", o.beta1},        {"beta2", o.beta2},
-          {"weight_decay", o.weight_decay}, {"warmup_steps", o.warmup_steps},
-          {"epochs", phase.epochs},  {"batch_size", phase.batch_size}};
+  return {{"type", o.type},
+          {"learning_rate", o.learning_rate},
+          {"beta1", o.beta1},
+          {"beta2", o.beta2},
+          {"weight_decay", o.weight_decay},
+          {"warmup_steps", o.warmup_steps},
+          {"epochs", phase.epochs},
+          {"batch_size", phase.batch_size}};
 }
 
 }  // namespace
@@ -63,8 +67,8 @@ TrialRecord read_trial_results(const fs::path& run_dir, const Trial& trial, doub
   const bool distilled = trial.kind == TrialKind::kStudent;
   const fs::path history_path =
       run_dir / (distilled ? "distillation_history.json" : "training_history.json");
-  const History history = History::from_json(read_json_file(history_path), {"epoch", "val_acc"},
-                                             history_path.string());
+  const History history =
+      History::from_json(read_json_file(history_path), {"epoch", "val_acc"}, history_path.string());
   try {
     record.val_acc = summary.at("final_val_acc").get<double>();
     record.best_val_acc = summary.at("best_val_acc").get<double>();
@@ -92,12 +96,12 @@ nlohmann::ordered_json manifest_json(const fs::path& out, const std::vector<Tria
   json["grok_detection"] = {{"threshold", threshold}, {"window", window}};
   for (const auto& trial : plan) {
     if (trial.kind != TrialKind::kTeacher) continue;
-    json["teacher"] = {{"id", trial.id},
-                       {"checkpoint", trial.checkpoint.empty()
-                                          ? (trial_dir(out, trial) / "checkpoints").string()
-                                          : trial.checkpoint},
-                       {"config", model_json(trial.model)},
-                       {"optimizer", optimizer_json(trial.phase)}};
+    json["teacher"] = {
+        {"id", trial.id},
+        {"checkpoint", trial.checkpoint.empty() ? (trial_dir(out, trial) / "checkpoints").string()
+                                                : trial.checkpoint},
+        {"config", model_json(trial.model)},
+        {"optimizer", optimizer_json(trial.phase)}};
     break;
   }
   nlohmann::ordered_json trials = nlohmann::ordered_json::array();
@@ -108,13 +112,12 @@ nlohmann::ordered_json manifest_json(const fs::path& out, const std::vector<Tria
     nlohmann::ordered_json entry = {
         {"id", t.id},
         {"kind", to_string(t.kind)},
-        {"strategy", t.strategy.empty() ? nlohmann::ordered_json(nullptr)
-                                        : nlohmann::ordered_json(t.strategy)},
+        {"strategy",
+         t.strategy.empty() ? nlohmann::ordered_json(nullptr) : nlohmann::ordered_json(t.strategy)},
         {"round", t.round},
         {"seed", t.seed},
         {"parent_checkpoint", t.kind == TrialKind::kStudent
-                                  ? nlohmann::ordered_json(
-                                        parent_checkpoint(out, t, plan).string())
+                                  ? nlohmann::ordered_json(parent_checkpoint(out, t, plan).string())
                                   : nlohmann::ordered_json(nullptr)},
         {"student_config", model_json(t.model)},
         {"student_scale", t.student_scale},

@@ -7,8 +7,8 @@
 #include <unistd.h>
 
 #include <algorithm>
-#include <chrono>
 #include <cerrno>
+#include <chrono>
 #include <csignal>
 #include <cstring>
 #include <map>
@@ -99,11 +99,10 @@ class Runner {
     } else if (count(TrialStatus::kFailed) > 0) {
       result.exit_code = kExitRuntime;
     }
-    progress_.message(fmt::format("{} completed, {} skipped, {} failed, {} not run (of {})",
-                                  count(TrialStatus::kCompleted), count(TrialStatus::kSkipped),
-                                  count(TrialStatus::kFailed),
-                                  count(TrialStatus::kQueued) + count(TrialStatus::kInterrupted),
-                                  plan_.size()));
+    progress_.message(fmt::format(
+        "{} completed, {} skipped, {} failed, {} not run (of {})", count(TrialStatus::kCompleted),
+        count(TrialStatus::kSkipped), count(TrialStatus::kFailed),
+        count(TrialStatus::kQueued) + count(TrialStatus::kInterrupted), plan_.size()));
     result.records = records_;
     return result;
   }
@@ -117,8 +116,9 @@ class Runner {
   }
 
   int count(TrialStatus status) const {
-    return static_cast<int>(std::count_if(records_.begin(), records_.end(),
-                                          [&](const TrialRecord& r) { return r.status == status; }));
+    return static_cast<int>(
+        std::count_if(records_.begin(), records_.end(),
+                      [&](const TrialRecord& r) { return r.status == status; }));
   }
 
   bool finished(const std::string& id) const {
@@ -164,8 +164,8 @@ class Runner {
         continue;
       const fs::path dir = trial_dir(options_.out, t);
       fs::create_directories(dir);
-      const pid_t pid = spawn(options_.program, trial_arguments(options_.out, t, plan_),
-                              dir / "log.txt");
+      const pid_t pid =
+          spawn(options_.program, trial_arguments(options_.out, t, plan_), dir / "log.txt");
       running_[pid] = i;
       started_[i] = Stopwatch();
       r.status = TrialStatus::kRunning;
@@ -216,8 +216,8 @@ class Runner {
   }
 
   void report(const std::string& event) {
-    const int done = count(TrialStatus::kCompleted) + count(TrialStatus::kSkipped) +
-                     count(TrialStatus::kFailed);
+    const int done =
+        count(TrialStatus::kCompleted) + count(TrialStatus::kSkipped) + count(TrialStatus::kFailed);
     const int queued = count(TrialStatus::kQueued) + count(TrialStatus::kInterrupted);
     std::string eta = "?";
     if (!wall_.empty()) {

@@ -25,7 +25,7 @@ struct RunnerOptions {
 };
 
 struct RunnerResult {
-  int exit_code = 0;  // 0; 1 if a trial failed; 130/143 if stopped by a signal
+  int exit_code = 0;                 // 0; 1 if a trial failed; 130/143 if stopped by a signal
   std::vector<TrialRecord> records;  // in plan order
 };
 

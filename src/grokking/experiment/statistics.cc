@@ -13,7 +13,6 @@ namespace {
 
 constexpr double kNaN = std::numeric_limits<double>::quiet_NaN();
 
-
 double sample_variance(std::span<const double> x) {
   if (x.size() < 2) return kNaN;
   const double m = mean(x);

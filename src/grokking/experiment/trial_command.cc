@@ -66,8 +66,7 @@ std::vector<std::string> trial_arguments(const fs::path& out, const Trial& trial
     add(args, "output_dir", trial_dir(out, trial).string());
     add(args, "student_scale", number(trial.student_scale));
     // The exact depth ratio reproduces the planned depth under the rounding rule.
-    add(args, "depth_scale",
-        number(static_cast<double>(trial.model.depth) / parent.model.depth));
+    add(args, "depth_scale", number(static_cast<double>(trial.model.depth) / parent.model.depth));
     add(args, "strategies",
         trial.strategy == kCombinedStrategy ? "logit,attention,feature" : trial.strategy);
     add(args, "temperature", number(trial.distill.temperature));

@@ -6,7 +6,7 @@
 namespace grok {
 
 struct LossSum {
-  double loss = 0;   // sum over examples of -log softmax(z)[label]
+  double loss = 0;      // sum over examples of -log softmax(z)[label]
   int64_t correct = 0;  // examples whose argmax (first maximum) equals the label
 };
 

@@ -13,8 +13,8 @@ History::History(std::vector<std::string> columns)
     : columns_(std::move(columns)), values_(columns_.size()) {}
 
 void History::append(const std::map<std::string, double>& row) {
-  GROK_CHECK(row.size() == columns_.size(), "history row has {} values for {} columns",
-             row.size(), columns_.size());
+  GROK_CHECK(row.size() == columns_.size(), "history row has {} values for {} columns", row.size(),
+             columns_.size());
   for (std::size_t i = 0; i < columns_.size(); ++i) {
     const auto it = row.find(columns_[i]);
     GROK_CHECK(it != row.end(), "history row lacks column {}", columns_[i]);

@@ -12,32 +12,31 @@ namespace grok {
 nlohmann::json run_metadata(const TrainConfig& config, const nlohmann::json& extra) {
   const ModelConfig& m = config.model;
   const OptimizerConfig& o = config.optimizer;
-  nlohmann::json meta = {
-      {"config",
-       {{"depth", m.depth},
-        {"dim", m.dim},
-        {"heads", m.heads},
-        {"n_tokens", m.vocab_size},
-        {"n_classes", m.n_classes},
-        {"seq_len", m.seq_len},
-        {"dropout", m.dropout},
-        {"pool", to_string(m.pool)},
-        {"rope_base", m.rope_base}}},
-      {"task",
-       {{"p", config.task.p},
-        {"operation", to_string(config.task.operation)},
-        {"train_fraction", config.task.train_fraction},
-        {"split_seed", config.task.effective_split_seed()}}},
-      {"optimizer",
-       {{"type", o.type},
-        {"learning_rate", o.learning_rate},
-        {"beta1", o.beta1},
-        {"beta2", o.beta2},
-        {"eps", o.eps},
-        {"weight_decay", o.weight_decay},
-        {"warmup_steps", o.warmup_steps}}},
-      {"seed", config.task.seed},
-      {"batching", {{"batch_size", config.batch_size}}}};
+  nlohmann::json meta = {{"config",
+                          {{"depth", m.depth},
+                           {"dim", m.dim},
+                           {"heads", m.heads},
+                           {"n_tokens", m.vocab_size},
+                           {"n_classes", m.n_classes},
+                           {"seq_len", m.seq_len},
+                           {"dropout", m.dropout},
+                           {"pool", to_string(m.pool)},
+                           {"rope_base", m.rope_base}}},
+                         {"task",
+                          {{"p", config.task.p},
+                           {"operation", to_string(config.task.operation)},
+                           {"train_fraction", config.task.train_fraction},
+                           {"split_seed", config.task.effective_split_seed()}}},
+                         {"optimizer",
+                          {{"type", o.type},
+                           {"learning_rate", o.learning_rate},
+                           {"beta1", o.beta1},
+                           {"beta2", o.beta2},
+                           {"eps", o.eps},
+                           {"weight_decay", o.weight_decay},
+                           {"warmup_steps", o.warmup_steps}}},
+                         {"seed", config.task.seed},
+                         {"batching", {{"batch_size", config.batch_size}}}};
   if (extra.is_object())
     for (const auto& [key, value] : extra.items()) meta[key] = value;
   return meta;
@@ -59,8 +58,8 @@ std::optional<TrainingState> RunCheckpointer::restore(const std::vector<Trainabl
     if (!latest.skipped.empty())
       throw Error(fmt::format("--resume: no valid checkpoint in {} (all {} are invalid)",
                               manager_.dir().string(), latest.skipped.size()));
-    progress.message(fmt::format("--resume: no checkpoint in {}; starting a new run",
-                                 manager_.dir().string()));
+    progress.message(
+        fmt::format("--resume: no checkpoint in {}; starting a new run", manager_.dir().string()));
     return std::nullopt;
   }
   if (const auto saved = manager_.read_metadata()) {
@@ -81,8 +80,8 @@ std::optional<TrainingState> RunCheckpointer::restore(const std::vector<Trainabl
   std::vector<std::string> expected;
   for (const auto& group : groups) {
     load_layout(contents.model, *group.layout, group.params, group.prefix);
-    load_layout(contents.optimizer, group.optimizer->state_layout(),
-                group.optimizer->state_data(), group.prefix);
+    load_layout(contents.optimizer, group.optimizer->state_layout(), group.optimizer->state_data(),
+                group.prefix);
     group.optimizer->set_count(
         contents.optimizer.get(group.prefix + "count").values<int64_t>().at(0));
     for (const auto& name : layout_names(*group.layout, group.prefix)) expected.push_back(name);
@@ -107,12 +106,12 @@ std::optional<TrainingState> RunCheckpointer::restore(const std::vector<Trainabl
     state.elapsed_s = s.at("elapsed_s").get<double>();
     state.finished = s.at("finished").get<bool>();
   } catch (const nlohmann::json::exception& e) {
-    throw Error(fmt::format("{}/{}: missing or invalid loop state ({})",
-                            contents.path.string(), kStateFile, e.what()));
+    throw Error(fmt::format("{}/{}: missing or invalid loop state ({})", contents.path.string(),
+                            kStateFile, e.what()));
   }
   if (optimizer.count() != state.step)
-    throw Error(fmt::format("{}: optimizer count {} does not match step {}",
-                            contents.path.string(), optimizer.count(), state.step));
+    throw Error(fmt::format("{}: optimizer count {} does not match step {}", contents.path.string(),
+                            optimizer.count(), state.step));
   return state;
 }
 
@@ -125,17 +124,15 @@ void RunCheckpointer::save(const TrainingState& state, const std::vector<Trainab
   for (const auto& group : groups) {
     for (auto& view : layout_views(*group.layout, group.params, group.prefix))
       write.model.push_back(std::move(view));
-    for (auto& view : layout_views(group.optimizer->state_layout(),
-                                   group.optimizer->state_data(), group.prefix))
+    for (auto& view :
+         layout_views(group.optimizer->state_layout(), group.optimizer->state_data(), group.prefix))
       write.optimizer.push_back(std::move(view));
     counts.push_back(group.optimizer->count());
     write.optimizer.push_back(make_view(group.prefix + "count", {}, &counts.back()));
   }
   write.state = {
       {"rng",
-       {{"algorithm", "philox4x32-10"},
-        {"seed", config_.task.seed},
-        {"dropout_step", state.step}}},
+       {{"algorithm", "philox4x32-10"}, {"seed", config_.task.seed}, {"dropout_step", state.step}}},
       {"data_order",
        {{"algorithm", "philox4x32-10 fisher-yates per epoch"},
         {"seed", config_.task.seed},

@@ -50,8 +50,8 @@ class RunCheckpointer {
   // Removes the checkpoints of a previous run (--overwrite).
   void clear() const { manager_.clear(); }
 
-  // Restores the newest valid checkpoint into every group's params and optimizer (reporting corrupt newer
-  // ones it skips). nullopt if there is none. UsageError naming the differing keys if the
+  // Restores the newest valid checkpoint into every group's params and optimizer (reporting corrupt
+  // newer ones it skips). nullopt if there is none. UsageError naming the differing keys if the
   // checkpoint was written with another config, task or optimizer.
   std::optional<TrainingState> restore(const std::vector<TrainableGroup>& groups,
                                        Progress& progress);

@@ -1,8 +1,8 @@
 #include "grokking/train/stop_signal.h"
 
-#include <atomic>
 #include <unistd.h>
 
+#include <atomic>
 #include <csignal>
 
 namespace grok {

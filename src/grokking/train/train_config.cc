@@ -12,7 +12,12 @@ namespace grok {
 void declare_task_options(OptionSet& options, TaskConfig& task) {
   options.group("Task");
   options.add("p", &task.p, "modulus (prime for /)");
-  options.add_custom({"operation", {}, "operation mod p: + - * /", "", false, true,
+  options.add_custom({"operation",
+                      {},
+                      "operation mod p: + - * /",
+                      "",
+                      false,
+                      true,
                       [&task](const std::string& t) { task.operation = parse_operation(t); },
                       [&task] { return fmt::format("\"{}\"", to_string(task.operation)); }});
   options.add("train_fraction", &task.train_fraction, "fraction of pairs used for training");
@@ -27,8 +32,13 @@ void declare_model_options(OptionSet& options, ModelConfig& model) {
   options.add("dim", &model.dim, "model width D");
   options.add("heads", &model.heads, "attention heads (dim % heads == 0, even head width)");
   options.add("dropout", &model.dropout, "dropout rate in [0, 1)");
-  options.add_custom({"pool", {}, "pooling before the head: cls (last position) or mean", "",
-                      false, true, [&model](const std::string& t) { model.pool = parse_pool(t); },
+  options.add_custom({"pool",
+                      {},
+                      "pooling before the head: cls (last position) or mean",
+                      "",
+                      false,
+                      true,
+                      [&model](const std::string& t) { model.pool = parse_pool(t); },
                       [&model] { return to_string(model.pool); }});
 }
 
@@ -81,7 +91,8 @@ void declare_train_options(OptionSet& options, TrainConfig& config) {
 }
 
 namespace {
-void require(bool ok, const std::string& key, const std::string& value, const std::string& allowed) {
+void require(bool ok, const std::string& key, const std::string& value,
+             const std::string& allowed) {
   if (!ok) throw UsageError(fmt::format("{}: {} is invalid; {}", key, value, allowed));
 }
 }  // namespace
@@ -93,8 +104,7 @@ void TrainConfig::validate() const {
   require(epochs >= 1, "epochs", std::to_string(epochs), "must be >= 1");
   require(batch_size >= 1, "batch_size", std::to_string(batch_size), "must be >= 1");
   require(max_steps >= 0, "max_steps", std::to_string(max_steps), "must be >= 0 (0: no limit)");
-  require(eval_batch_size >= 1, "eval_batch_size", std::to_string(eval_batch_size),
-          "must be >= 1");
+  require(eval_batch_size >= 1, "eval_batch_size", std::to_string(eval_batch_size), "must be >= 1");
   require(checkpoint_every >= 1, "checkpoint_every", std::to_string(checkpoint_every),
           "must be >= 1");
   require(keep >= 1, "keep", std::to_string(keep), "must be >= 1");

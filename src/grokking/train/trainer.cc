@@ -14,13 +14,13 @@
 #include "grokking/core/threads.h"
 #include "grokking/core/timer.h"
 #include "grokking/data/epoch_batches.h"
+#include "grokking/optim/optimizer.h"
 #include "grokking/train/cross_entropy.h"
 #include "grokking/train/grok_events.h"
 #include "grokking/train/history.h"
 #include "grokking/train/progress.h"
 #include "grokking/train/run_checkpoint.h"
 #include "grokking/train/stop_signal.h"
-#include "grokking/optim/optimizer.h"
 
 namespace grok {
 namespace fs = std::filesystem;
@@ -37,8 +37,8 @@ EvalResult evaluate(Transformer<float>& model, const float* params, const Datase
   LossSum total;
   for (int begin = 0; begin < data.size(); begin += chunk) {
     const int count = std::min(chunk, data.size() - begin);
-    const float* logits = model.forward(params, data.tokens.data() + int64_t{begin} * 4, count,
-                                        ForwardOptions{});
+    const float* logits =
+        model.forward(params, data.tokens.data() + int64_t{begin} * 4, count, ForwardOptions{});
     const LossSum part = softmax_cross_entropy(logits, data.labels.data() + begin, count,
                                                model.config().n_classes, nullptr, 1.0);
     total.loss += part.loss;
@@ -59,8 +59,8 @@ double l2_norm(const TensorLayout& layout, const float* params) {
 }
 
 std::vector<std::string> history_columns(const Objective& objective) {
-  std::vector<std::string> columns = {"step",    "epoch", "train_loss", "train_acc",
-                                      "val_loss", "val_acc", "lr",       "weight_norm"};
+  std::vector<std::string> columns = {"step",     "epoch",   "train_loss", "train_acc",
+                                      "val_loss", "val_acc", "lr",         "weight_norm"};
   for (const auto& name : objective.component_names()) columns.push_back(name);
   columns.push_back("elapsed_s");
   return columns;
@@ -163,9 +163,9 @@ TrainResult run_training(const TrainerSetup& setup, const Split& split) {
   write_file_atomic(fs::path(config.save_dir) / "config.yaml", setup.config_yaml);
   const int steps_in_epoch = steps_per_epoch(train.size(), batch_size);
   const int64_t total_steps =
-      config.max_steps > 0 ? std::min<int64_t>(config.max_steps,
-                                               int64_t{steps_in_epoch} * config.epochs)
-                           : int64_t{steps_in_epoch} * config.epochs;
+      config.max_steps > 0
+          ? std::min<int64_t>(config.max_steps, int64_t{steps_in_epoch} * config.epochs)
+          : int64_t{steps_in_epoch} * config.epochs;
   const Stopwatch wall;
   const double elapsed_before = state.elapsed_s;
   const int64_t step_before = state.step;
@@ -189,8 +189,8 @@ TrainResult run_training(const TrainerSetup& setup, const Split& split) {
       options.step = static_cast<uint64_t>(state.step);
       options.full_last_layer = objective.needs_full_last_layer();
       const float* logits = model.forward(params.data(), batch_tokens.data(), count, options);
-      const ObjectiveSums sums = objective.loss_and_gradient(
-          model, logits, batch_labels.data(), ids, count, d_logits.data());
+      const ObjectiveSums sums = objective.loss_and_gradient(model, logits, batch_labels.data(),
+                                                             ids, count, d_logits.data());
       if (!std::isfinite(sums.loss))
         throw Error(fmt::format("non-finite training loss at epoch {} (step {}); stopping",
                                 state.epoch + 1, state.step + 1));
@@ -209,8 +209,8 @@ TrainResult run_training(const TrainerSetup& setup, const Split& split) {
       for (std::size_t c = 0; c < sums.components.size(); ++c)
         state.component_sums[c] += sums.components[c];
       if (config.max_steps > 0 && state.step >= config.max_steps) state.finished = true;
-      if (const int signal = stop_signal(); signal != 0 && b + 1 < steps_in_epoch &&
-                                            !state.finished) {
+      if (const int signal = stop_signal();
+          signal != 0 && b + 1 < steps_in_epoch && !state.finished) {
         save();
         progress.message(fmt::format("stopped by signal {} at step {}; checkpoint saved in {}",
                                      signal, state.step, config.checkpoint_dir));
@@ -288,12 +288,12 @@ TrainResult run_training(const TrainerSetup& setup, const Split& split) {
     s[key] = epoch ? nlohmann::ordered_json(*epoch) : nlohmann::ordered_json(nullptr);
   }
   s["parameters"] = layout.parameter_count();
-  s["timing"] = nlohmann::ordered_json{{"wall_s", elapsed_before + wall.seconds()},
-                 {"wall_s_this_process", wall.seconds()},
-                 {"steps_per_s", wall.seconds() > 0 ? (state.step - step_before) / wall.seconds()
-                                                    : 0.0},
-                 {"peak_rss_mb", static_cast<double>(peak_rss_bytes()) / (1 << 20)},
-                 {"threads", num_threads()}};
+  s["timing"] = nlohmann::ordered_json{
+      {"wall_s", elapsed_before + wall.seconds()},
+      {"wall_s_this_process", wall.seconds()},
+      {"steps_per_s", wall.seconds() > 0 ? (state.step - step_before) / wall.seconds() : 0.0},
+      {"peak_rss_mb", static_cast<double>(peak_rss_bytes()) / (1 << 20)},
+      {"threads", num_threads()}};
   s["versions"] = nlohmann::ordered_json{{"grokking", GROK_VERSION},
                                          {"gemm", gemm_backend_name()},
                                          {"compiler", std::string(__VERSION__)}};

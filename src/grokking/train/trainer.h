@@ -16,8 +16,8 @@ struct TrainerSetup {
   TrainConfig config;  // validated and finalized
   std::string verb = "train";
   std::string history_file = "training_history.json";
-  std::string config_yaml;        // the resolved options, saved as config.yaml
-  nlohmann::json extra_metadata;  // merged into checkpoints/metadata.json and summary.json
+  std::string config_yaml;         // the resolved options, saved as config.yaml
+  nlohmann::json extra_metadata;   // merged into checkpoints/metadata.json and summary.json
   Objective* objective = nullptr;  // null: cross-entropy against the labels
 };
 
