@@ -65,6 +65,14 @@ std::string quote_if_needed(const std::string& text) {
   return out.c_str();
 }
 
+// "[a, b, c]": a YAML flow sequence of the formatted items.
+template <typename T, typename Format>
+std::string format_list(const std::vector<T>& items, Format format) {
+  std::string text = "[";
+  for (std::size_t i = 0; i < items.size(); ++i) text += (i ? ", " : "") + format(items[i]);
+  return text + "]";
+}
+
 std::size_t edit_distance(const std::string& a, const std::string& b) {
   std::vector<std::size_t> row(b.size() + 1);
   for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
@@ -106,58 +114,48 @@ Option& OptionSet::push(Option option) {
   return options_.back();
 }
 
+namespace {
+
+// An option with a value: `parse` reads the text into *target, `format` writes it back.
+template <typename T, typename Parse, typename Format>
+Option value_option(const std::string& name, const std::string& help, Parse parse, Format format) {
+  Option option;
+  option.name = name;
+  option.help = help;
+  option.parse = std::move(parse);
+  option.format = std::move(format);
+  return option;
+}
+
+template <typename T>
+Option integer_option(const std::string& name, T* target, const std::string& help,
+                      const char* what) {
+  return value_option<T>(
+      name, help, [=](const std::string& t) { *target = parse_number<T>("--" + name, t, what); },
+      [=] { return std::to_string(*target); });
+}
+
+}  // namespace
+
 void OptionSet::add(const std::string& name, int* target, const std::string& help) {
-  push({name,
-        {},
-        help,
-        "",
-        false,
-        true,
-        [=](const std::string& t) { *target = parse_number<int>("--" + name, t, "an integer"); },
-        [=] { return std::to_string(*target); }});
+  push(integer_option(name, target, help, "an integer"));
 }
 void OptionSet::add(const std::string& name, int64_t* target, const std::string& help) {
-  push(
-      {name,
-       {},
-       help,
-       "",
-       false,
-       true,
-       [=](const std::string& t) { *target = parse_number<int64_t>("--" + name, t, "an integer"); },
-       [=] { return std::to_string(*target); }});
+  push(integer_option(name, target, help, "an integer"));
 }
 void OptionSet::add(const std::string& name, uint64_t* target, const std::string& help) {
-  push({name,
-        {},
-        help,
-        "",
-        false,
-        true,
-        [=](const std::string& t) {
-          *target = parse_number<uint64_t>("--" + name, t, "a non-negative integer");
-        },
-        [=] { return std::to_string(*target); }});
+  push(integer_option(name, target, help, "a non-negative integer"));
 }
 void OptionSet::add(const std::string& name, double* target, const std::string& help) {
-  push({name,
-        {},
-        help,
-        "",
-        false,
-        true,
-        [=](const std::string& t) { *target = parse_number<double>("--" + name, t, "a number"); },
-        [=] { return format_double(*target); }});
+  push(value_option<double>(
+      name, help,
+      [=](const std::string& t) { *target = parse_number<double>("--" + name, t, "a number"); },
+      [=] { return format_double(*target); }));
 }
 void OptionSet::add(const std::string& name, std::string* target, const std::string& help) {
-  push({name,
-        {},
-        help,
-        "",
-        false,
-        true,
-        [=](const std::string& t) { *target = t; },
-        [=] { return quote_if_needed(*target); }});
+  push(value_option<std::string>(
+      name, help, [=](const std::string& t) { *target = t; },
+      [=] { return quote_if_needed(*target); }));
 }
 void OptionSet::add_switch(const std::string& name, bool* target, const std::string& help) {
   push({name,
@@ -178,39 +176,20 @@ void OptionSet::add_switch(const std::string& name, bool* target, const std::str
         [=] { return std::string(*target ? "true" : "false"); }});
 }
 void OptionSet::add(const std::string& name, std::vector<double>* target, const std::string& help) {
-  push({name,
-        {},
-        help,
-        "",
-        false,
-        true,
-        [=](const std::string& t) {
-          target->clear();
-          for (const auto& item : split_list(t))
-            target->push_back(parse_number<double>("--" + name, item, "a number"));
-        },
-        [=] {
-          std::string text = "[";
-          for (std::size_t i = 0; i < target->size(); ++i)
-            text += (i ? ", " : "") + format_double((*target)[i]);
-          return text + "]";
-        }});
+  push(value_option<std::vector<double>>(
+      name, help,
+      [=](const std::string& t) {
+        target->clear();
+        for (const auto& item : split_list(t))
+          target->push_back(parse_number<double>("--" + name, item, "a number"));
+      },
+      [=] { return format_list(*target, format_double); }));
 }
 void OptionSet::add(const std::string& name, std::vector<std::string>* target,
                     const std::string& help) {
-  push({name,
-        {},
-        help,
-        "",
-        false,
-        true,
-        [=](const std::string& t) { *target = split_list(t); },
-        [=] {
-          std::string text = "[";
-          for (std::size_t i = 0; i < target->size(); ++i)
-            text += (i ? ", " : "") + quote_if_needed((*target)[i]);
-          return text + "]";
-        }});
+  push(value_option<std::vector<std::string>>(
+      name, help, [=](const std::string& t) { *target = split_list(t); },
+      [=] { return format_list(*target, quote_if_needed); }));
 }
 void OptionSet::add_custom(Option option) { push(std::move(option)); }
 
