@@ -15,9 +15,7 @@ namespace {
 
 // What makes trials of different repeats the same configuration.
 std::string configuration_key(const Trial& t) {
-  std::string key = to_string(t.kind);
-  if (t.kind == TrialKind::kStudent) key += fmt::format(" {} r{}", t.strategy, t.round);
-  return key + fmt::format(" d{} l{}", t.model.dim, t.model.depth);
+  return configuration_name(to_string(t.kind), t.strategy, t.round, t.model.dim, t.model.depth);
 }
 
 struct Group {
@@ -60,6 +58,13 @@ std::vector<uint64_t> shared_seeds(const Group& a, const Group& b, bool epochs) 
 }
 
 }  // namespace
+
+std::string configuration_name(const std::string& kind, const std::string& strategy, int round,
+                               int dim, int depth) {
+  std::string name = kind;
+  if (kind == "student") name += fmt::format(" {} r{}", strategy, round);
+  return name + fmt::format(" d{} l{}", dim, depth);
+}
 
 nlohmann::ordered_json experiment_statistics(const std::vector<Trial>& plan,
                                              const std::vector<TrialRecord>& records,

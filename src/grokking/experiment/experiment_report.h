@@ -16,6 +16,11 @@
 
 namespace grok {
 
+// The name of a configuration (what trials of different repeats share), e.g.
+// "student logit r0 d64 l2", "scratch d64 l2", "teacher d128 l2".
+std::string configuration_name(const std::string& kind, const std::string& strategy, int round,
+                               int dim, int depth);
+
 nlohmann::ordered_json experiment_statistics(const std::vector<Trial>& plan,
                                              const std::vector<TrialRecord>& records,
                                              uint64_t bootstrap_seed);

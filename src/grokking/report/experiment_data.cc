@@ -8,6 +8,7 @@
 
 #include "grokking/core/error.h"
 #include "grokking/core/json_io.h"
+#include "grokking/experiment/experiment_report.h"
 
 namespace grok {
 namespace fs = std::filesystem;
@@ -17,12 +18,6 @@ template <typename T>
 std::optional<T> optional_field(const nlohmann::json& j, const char* name) {
   if (!j.contains(name) || j[name].is_null()) return std::nullopt;
   return j[name].get<T>();
-}
-
-std::string configuration_name(const ReportTrial& t) {
-  std::string key = t.kind;
-  if (t.kind == "student") key += fmt::format(" {} r{}", t.strategy, t.round);
-  return key + fmt::format(" d{} l{}", t.dim, t.depth);
 }
 
 std::string display_label(const ReportTrial& t) {
@@ -115,7 +110,7 @@ ExperimentData read_experiment(const fs::path& dir) {
       const std::string run_dir =
           j.value("run_dir", nlohmann::json()).is_string() ? j["run_dir"].get<std::string>() : "";
       t.run_dir = !run_dir.empty() && fs::is_directory(run_dir) ? fs::path(run_dir) : dir / t.id;
-      t.configuration = configuration_name(t);
+      t.configuration = configuration_name(t.kind, t.strategy, t.round, t.dim, t.depth);
       t.label = display_label(t);
       t.colour_key = t.kind == "student" ? t.strategy : t.kind;
       seeds.insert(t.seed);
