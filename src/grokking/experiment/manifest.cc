@@ -143,25 +143,30 @@ nlohmann::ordered_json manifest_json(const fs::path& out, const std::vector<Tria
   return json;
 }
 
+TrialRecord trial_results_from_json(const nlohmann::json& t) {
+  TrialRecord r;
+  r.val_acc = optional_from<double>(t, "val_acc");
+  r.best_val_acc = optional_from<double>(t, "best_val_acc");
+  r.epoch_to_50 = optional_from<int64_t>(t, "epoch_to_50");
+  r.epoch_to_90 = optional_from<int64_t>(t, "epoch_to_90");
+  r.epoch_to_99 = optional_from<int64_t>(t, "epoch_to_99");
+  r.grokked = t.value("grokked", false);
+  r.success = t.value("success", false);
+  r.params = optional_from<int64_t>(t, "params");
+  r.wall_s = optional_from<double>(t, "wall_s");
+  return r;
+}
+
 std::vector<TrialRecord> read_manifest_records(const fs::path& manifest_path) {
   std::vector<TrialRecord> records;
   if (!fs::exists(manifest_path)) return records;
   const nlohmann::json json = read_json_file(manifest_path);
   try {
     for (const auto& t : json.at("trials")) {
-      TrialRecord r;
+      TrialRecord r = trial_results_from_json(t);
       r.id = t.at("id").get<std::string>();
       r.status = parse_trial_status(t.at("status").get<std::string>());
       r.note = t.value("note", "");
-      r.val_acc = optional_from<double>(t, "val_acc");
-      r.best_val_acc = optional_from<double>(t, "best_val_acc");
-      r.epoch_to_50 = optional_from<int64_t>(t, "epoch_to_50");
-      r.epoch_to_90 = optional_from<int64_t>(t, "epoch_to_90");
-      r.epoch_to_99 = optional_from<int64_t>(t, "epoch_to_99");
-      r.grokked = t.value("grokked", false);
-      r.success = t.value("success", false);
-      r.params = optional_from<int64_t>(t, "params");
-      r.wall_s = optional_from<double>(t, "wall_s");
       records.push_back(std::move(r));
     }
   } catch (const nlohmann::json::exception& e) {

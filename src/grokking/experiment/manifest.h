@@ -43,6 +43,11 @@ nlohmann::ordered_json manifest_json(const std::filesystem::path& out,
                                      const std::vector<TrialRecord>& records, double threshold,
                                      int window);
 
+// The results fields of one manifest trial entry (val_acc, best_val_acc, epoch_to_*, grokked,
+// success, params, wall_s; absent or null fields stay unset). id, status and note are left
+// for the caller. Throws nlohmann::json exceptions on mistyped fields.
+TrialRecord trial_results_from_json(const nlohmann::json& entry);
+
 // Records of a previous manifest by id (empty if the file does not exist).
 std::vector<TrialRecord> read_manifest_records(const std::filesystem::path& manifest_path);
 

@@ -190,29 +190,31 @@ class Runner {
     TrialRecord& r = records_[i];
     const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
     const fs::path dir = trial_dir(options_.out, t);
+    std::string event;
     if (code == 0) {
       try {
         r = read_trial_results(dir, t, options_.threshold, options_.window);
         wall_.push_back(started_[i].seconds());
-        report(fmt::format("finished {}: val {:.2f}%, 99% at epoch {}, {:.0f} s", t.id,
-                           100 * r.val_acc.value_or(0),
-                           r.epoch_to_99 ? std::to_string(*r.epoch_to_99) : "-",
-                           started_[i].seconds()));
+        event = fmt::format("finished {}: val {:.2f}%, 99% at epoch {}, {:.0f} s", t.id,
+                            100 * r.val_acc.value_or(0),
+                            r.epoch_to_99 ? std::to_string(*r.epoch_to_99) : "-",
+                            started_[i].seconds());
       } catch (const Error& e) {
         r.status = TrialStatus::kFailed;
         r.note = e.what();
-        report(fmt::format("FAILED {}: {}", t.id, e.what()));
+        event = fmt::format("FAILED {}: {}", t.id, e.what());
       }
     } else if (code == kExitSigint || code == kExitSigterm) {
       r.status = TrialStatus::kInterrupted;
       r.note = "stopped by a signal; resumes from its checkpoint on the next run";
-      report(fmt::format("interrupted {}", t.id));
+      event = fmt::format("interrupted {}", t.id);
     } else {
       r.status = TrialStatus::kFailed;
       r.note = fmt::format("exit code {}; see {}", code, (dir / "log.txt").string());
-      report(fmt::format("FAILED {}: {}", t.id, r.note));
+      event = fmt::format("FAILED {}: {}", t.id, r.note);
     }
-    write_manifest();
+    write_manifest();  // the record is durable before it is announced
+    report(event);
   }
 
   void report(const std::string& event) {

@@ -9,16 +9,11 @@
 #include "grokking/core/error.h"
 #include "grokking/core/json_io.h"
 #include "grokking/experiment/experiment_report.h"
+#include "grokking/experiment/manifest.h"
 
 namespace grok {
 namespace fs = std::filesystem;
 namespace {
-
-template <typename T>
-std::optional<T> optional_field(const nlohmann::json& j, const char* name) {
-  if (!j.contains(name) || j[name].is_null()) return std::nullopt;
-  return j[name].get<T>();
-}
 
 std::string display_label(const ReportTrial& t) {
   if (t.kind == "teacher") return "teacher";
@@ -101,12 +96,13 @@ ExperimentData read_experiment(const fs::path& dir) {
       }
       if (j.contains("optimizer") && j["optimizer"].is_object())
         t.epoch_budget = j["optimizer"].value("epochs", int64_t{0});
-      t.params = optional_field<int64_t>(j, "params");
-      t.epoch_to_99 = optional_field<int64_t>(j, "epoch_to_99");
-      t.val_acc = optional_field<double>(j, "val_acc");
-      t.best_val_acc = optional_field<double>(j, "best_val_acc");
-      t.wall_s = optional_field<double>(j, "wall_s");
-      t.grokked = j.value("grokked", false);
+      const TrialRecord results = trial_results_from_json(j);
+      t.params = results.params;
+      t.epoch_to_99 = results.epoch_to_99;
+      t.val_acc = results.val_acc;
+      t.best_val_acc = results.best_val_acc;
+      t.wall_s = results.wall_s;
+      t.grokked = results.grokked;
       const std::string run_dir =
           j.value("run_dir", nlohmann::json()).is_string() ? j["run_dir"].get<std::string>() : "";
       t.run_dir = !run_dir.empty() && fs::is_directory(run_dir) ? fs::path(run_dir) : dir / t.id;
