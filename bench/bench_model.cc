@@ -34,6 +34,7 @@
 #include "grokking/model/transformer.h"
 #include "grokking/optim/optimizer.h"
 #include "grokking/train/cross_entropy.h"
+#include "grokking/train/sharded_model.h"
 
 namespace grok {
 namespace {
@@ -212,21 +213,24 @@ void run_layer(benchmark::State& state, Half half, bool backward, int threads) {
 
 // ---- Whole steps through the Transformer. ----
 
+// The trainer's own step and evaluation (train/sharded_model.h), `shards` replicas.
 struct ModelBench {
   ModelConfig c = default_config();
   TensorLayout layout = param_layout(c);
-  Buffer<float> params, grads, d_logits;
-  Transformer<float> model{c, kBatch};
+  Buffer<float> params, grads;
+  ShardedModel model;
+  CrossEntropyObjective objective{c.n_classes};
   std::unique_ptr<Optimizer> optimizer;
-  std::vector<int32_t> tokens, labels;
+  Dataset data;
+  std::vector<int32_t> ids;
 
-  explicit ModelBench(int examples) {
+  ModelBench(int examples, int shards) : model(c, kBatch, shards) {
     params.assign(layout.total_size(), 0.0f);
     init_params(c, layout, 42, params.data());
     grads.assign(layout.total_size(), 0.0f);
-    d_logits.assign(static_cast<std::size_t>(kBatch) * c.n_classes, 0.0f);
     optimizer = make_optimizer(OptimizerConfig{}, layout);
-    random_examples(examples, tokens, labels);
+    random_examples(examples, data.tokens, data.labels);
+    for (int i = 0; i < examples; ++i) ids.push_back(i);
   }
 
   void train_step(uint64_t step) {
@@ -234,29 +238,18 @@ struct ModelBench {
     opts.training = true;
     opts.dropout_seed = 42;
     opts.step = step;
-    const float* logits = model.forward(params.data(), tokens.data(), kBatch, opts);
-    softmax_cross_entropy(logits, labels.data(), kBatch, c.n_classes, d_logits.data(), kBatch);
     std::fill(grads.begin(), grads.end(), 0.0f);
-    model.backward(params.data(), d_logits.data(), grads.data());
+    model.train_step(params.data(), data.tokens.data(), data.labels.data(), ids.data(), kBatch,
+                     opts, objective, grads.data());
     optimizer->step(params.data(), grads.data());
   }
 
-  double eval_pass() {
-    LossSum total;
-    for (int begin = 0; begin < kEvalExamples; begin += kEvalChunk) {
-      const int count = std::min(kEvalChunk, kEvalExamples - begin);
-      const float* logits = model.forward(params.data(), tokens.data() + 4 * begin, count, {});
-      total.loss +=
-          softmax_cross_entropy(logits, labels.data() + begin, count, c.n_classes, nullptr, 1.0)
-              .loss;
-    }
-    return total.loss;
-  }
+  double eval_pass() { return model.evaluate(params.data(), data, kEvalChunk).loss; }
 };
 
-void run_step(benchmark::State& state, int threads) {
+void run_step(benchmark::State& state, int threads, int shards) {
   set_num_threads(threads);
-  ModelBench bench(kBatch);
+  ModelBench bench(kBatch, shards);
   uint64_t step = 0;
   bench.train_step(step++);
   for (auto _ : state) {
@@ -266,14 +259,15 @@ void run_step(benchmark::State& state, int threads) {
   set_counters(state, training_step_flops(flop_model(bench.c), kBatch).total);
 }
 
-void run_eval(benchmark::State& state, int threads) {
+void run_eval(benchmark::State& state, int threads, int shards) {
   set_num_threads(threads);
-  ModelBench bench(kEvalExamples);
+  ModelBench bench(kEvalExamples, shards);
   bench.eval_pass();
   for (auto _ : state) benchmark::DoNotOptimize(bench.eval_pass());
   double flops = 0;  // chunk by chunk, as the pass runs (the count depends on the chunk size)
-  for (int begin = 0; begin < kEvalExamples; begin += kEvalChunk)
-    flops += eval_flops(flop_model(bench.c), std::min(kEvalChunk, kEvalExamples - begin));
+  const int piece = std::min(kEvalChunk, (kBatch + shards - 1) / shards);  // sharded_model.cc
+  for (int begin = 0; begin < kEvalExamples; begin += piece)
+    flops += eval_flops(flop_model(bench.c), std::min(piece, kEvalExamples - begin));
   set_counters(state, flops);
 }
 
@@ -365,8 +359,11 @@ void register_all() {
                                                  {Half::kFfnLast, "ffn_last"}};
   for (int threads : {1, 2}) {
     const std::string t = "/threads:" + std::to_string(threads);
-    register_one("step/batch:512" + t, run_step, threads);
-    register_one("eval/examples:4656" + t, run_eval, threads);
+    for (int shards = 1; shards <= 2; ++shards) {
+      const std::string ts = t + "/shards:" + std::to_string(shards);
+      register_one("step/batch:512" + ts, run_step, threads, shards);
+      register_one("eval/examples:4656" + ts, run_eval, threads, shards);
+    }
     for (const auto& [half, name] : halves) {
       register_one(std::string("layer/") + name + "/fwd" + t, run_layer, half, false, threads);
       register_one(std::string("layer/") + name + "/bwd" + t, run_layer, half, true, threads);

@@ -8,6 +8,7 @@
 
 #include "grokking/distill/distill_math.h"
 #include "grokking/distill/distillation_objective.h"
+#include "grokking/train/sharded_model.h"
 #include "unit/model_test_support.h"
 
 namespace grok {
@@ -94,8 +95,8 @@ void check_combination(bool ground_truth) {
   opts.full_last_layer = true;
   const float* logits = model.forward(params.data(), f.tokens.data(), kBatch, opts);
   std::vector<float> d_logits(kBatch * 9, 123.0f);  // overwritten, not accumulated
-  const ObjectiveSums sums = objective.loss_and_gradient(model, logits, f.labels.data(),
-                                                         kIds.data(), kBatch, d_logits.data());
+  const ObjectiveSums sums = objective.loss_and_gradient(
+      model, logits, f.labels.data(), kIds.data(), kBatch, kBatch, d_logits.data());
 
   // Independent terms, in double from the same float inputs.
   double ce = 0, kl = 0, att = 0, feat = 0;
@@ -165,8 +166,8 @@ TEST(DistillationObjective, ZeroWhenStudentIsTheTeacher) {
   opts.full_last_layer = objective.needs_full_last_layer();
   const float* logits = model.forward(f.teacher_params.data(), f.tokens.data(), kBatch, opts);
   std::vector<float> d_logits(kBatch * 9);
-  const ObjectiveSums sums = objective.loss_and_gradient(model, logits, f.labels.data(),
-                                                         kIds.data(), kBatch, d_logits.data());
+  const ObjectiveSums sums = objective.loss_and_gradient(
+      model, logits, f.labels.data(), kIds.data(), kBatch, kBatch, d_logits.data());
   EXPECT_LT(std::abs(sums.loss), 1e-9);
   for (int c = 0; c < 3; ++c) EXPECT_LT(std::abs(sums.components[c]), 1e-9) << c;
   EXPECT_GT(sums.components[3], 0.1);  // CE is still measured
@@ -175,6 +176,49 @@ TEST(DistillationObjective, ZeroWhenStudentIsTheTeacher) {
   for (const float g : grads) ASSERT_LT(std::abs(g), 1e-5f);
   const std::size_t n = objective.extra_layout()->total_size();
   for (std::size_t i = 0; i < n; ++i) ASSERT_LT(std::abs(objective.extra_grads()[i]), 1e-5f);
+}
+
+// A step cut into shards (train/sharded_model.h: one objective call per shard, normalised by
+// the whole batch) gives the whole batch's loss, student gradient and projector gradient.
+TEST(DistillationObjective, ShardedStepEqualsTheWholeBatch) {
+  Fixture f;
+  const TeacherCache<float> cache(f.teacher_config, f.teacher_params.data(), f.data,
+                                  TeacherNeeds{true, true, true}, 5);
+  ModelConfig sc = tiny(8);
+  sc.dropout = 0.2;
+  Buffer<float> params(param_layout(sc).total_size());
+  init_params(sc, param_layout(sc), 9, params.data());
+  struct Result {
+    double loss;
+    std::vector<float> grads, projector_grads;
+  };
+  auto step = [&](int shards) {
+    DistillationObjective objective(sc, cache, all_three(0.3, true), kBatch, 1);
+    ShardedModel model(sc, kBatch, shards);
+    ForwardOptions opts;
+    opts.training = true;
+    opts.dropout_seed = 3;
+    opts.full_last_layer = objective.needs_full_last_layer();
+    Result r;
+    r.grads.assign(param_layout(sc).total_size(), 0.0f);
+    r.loss = model
+                 .train_step(params.data(), f.tokens.data(), f.labels.data(), kIds.data(), kBatch,
+                             opts, objective, r.grads.data())
+                 .loss;
+    const float* pg = objective.extra_grads();
+    r.projector_grads.assign(pg, pg + objective.extra_layout()->total_size());
+    return r;
+  };
+  const Result whole = step(1), sharded = step(2);
+  EXPECT_NEAR(sharded.loss, whole.loss, 1e-5 * whole.loss);
+  auto expect_close = [](const std::vector<float>& a, const std::vector<float>& b) {
+    float scale = 0;
+    for (const float v : b) scale = std::max(scale, std::abs(v));
+    ASSERT_GT(scale, 0.0f);
+    for (std::size_t i = 0; i < a.size(); ++i) ASSERT_NEAR(a[i], b[i], 1e-5f * scale) << i;
+  };
+  expect_close(sharded.grads, whole.grads);
+  expect_close(sharded.projector_grads, whole.projector_grads);
 }
 
 }  // namespace

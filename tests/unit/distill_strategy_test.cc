@@ -94,8 +94,8 @@ TEST(DistillStrategy, ZeroLossAndGradientWhenStudentEqualsTeacher) {
     opts.full_last_layer = taps_last_layer(kind);
     const double* logits = student.forward(p.data(), tokens.data(), kBatch, opts);
     Vec d_logits(kBatch * c.n_classes, 0.0);
-    const double loss =
-        strategy->add_loss_and_gradient(student, logits, kIds.data(), kBatch, 1.0, d_logits.data());
+    const double loss = strategy->add_loss_and_gradient(student, logits, kIds.data(), kBatch,
+                                                        kBatch, 1.0, d_logits.data());
     EXPECT_LE(std::abs(loss), 1e-24);
     EXPECT_LE(max_abs(d_logits.data(), d_logits.size()), 1e-13);
     for (int l = 0; l < c.depth; ++l)
@@ -130,12 +130,12 @@ void check_whole_model_gradient(StrategyKind kind, const ModelConfig& teacher_co
   auto loss = [&] {
     const double* logits = student.forward(p.data(), tokens.data(), kBatch, opts);
     return weight / kBatch *
-           strategy->add_loss_and_gradient(student, logits, kIds.data(), kBatch, 0.0,
+           strategy->add_loss_and_gradient(student, logits, kIds.data(), kBatch, kBatch, 0.0,
                                            d_logits.data());
   };
   const double* logits = student.forward(p.data(), tokens.data(), kBatch, opts);
-  const double value = strategy->add_loss_and_gradient(student, logits, kIds.data(), kBatch, weight,
-                                                       d_logits.data());
+  const double value = strategy->add_loss_and_gradient(student, logits, kIds.data(), kBatch, kBatch,
+                                                       weight, d_logits.data());
   EXPECT_GT(value, 1e-6);
   Vec grads(p.size(), 0.0);
   student.backward(p.data(), d_logits.data(), grads.data());

@@ -29,9 +29,10 @@ class StopAtStep : public Objective {
       : inner_(classes), stop_at_(stop_at), signal_(signal) {}
   ObjectiveSums loss_and_gradient(Transformer<float>& model, const float* logits,
                                   const int32_t* labels, const int32_t* example_ids, int batch,
-                                  float* d_logits) override {
+                                  int normaliser, float* d_logits) override {
     if (++calls_ == stop_at_) request_stop(signal_);
-    return inner_.loss_and_gradient(model, logits, labels, example_ids, batch, d_logits);
+    return inner_.loss_and_gradient(model, logits, labels, example_ids, batch, normaliser,
+                                    d_logits);
   }
 
  private:

@@ -41,6 +41,14 @@ void gemm(Trans trans_a, Trans trans_b, int m, int n, int k, double alpha, const
   gemm_reference(trans_a, trans_b, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc);
 }
 
+bool gemm_runs_per_thread() {
+#if defined(GROK_GEMM_ONEDNN)
+  return true;
+#else
+  return false;
+#endif
+}
+
 std::string gemm_backend_name() {
 #if defined(GROK_GEMM_ONEDNN)
   return "onednn";

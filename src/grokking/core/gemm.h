@@ -35,4 +35,9 @@ void gemm_reference(Trans trans_a, Trans trans_b, int m, int n, int k, S alpha, 
 // Name of the float backend compiled in ("onednn" or "cblas").
 std::string gemm_backend_name();
 
+// Whether float GEMMs called from inside an OpenMP parallel region run single-threaded on the
+// calling thread, so that several threads can each run their own (oneDNN: yes; OpenBLAS's
+// pthreads build: no, its calls share one thread pool).
+bool gemm_runs_per_thread();
+
 }  // namespace grok

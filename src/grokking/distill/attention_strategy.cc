@@ -13,12 +13,12 @@ AttentionStrategy<S>::AttentionStrategy(const ModelConfig& student, const Teache
 template <typename S>
 double AttentionStrategy<S>::add_loss_and_gradient(Transformer<S>& student, const S* /*logits*/,
                                                    const int32_t* example_ids, int batch,
-                                                   double weight, S* /*d_logits*/) {
+                                                   int normaliser, double weight, S* /*d_logits*/) {
   const int layers = student_.depth;
   const int64_t map = int64_t{student_.heads} * student_.seq_len * student_.seq_len;
-  // Per example: (1/L) Σ_l Σ (s − t)² / (H·T·T); the batch mean divides by B as well.
+  // Per example: (1/L) Σ_l Σ (s − t)² / (H·T·T); the step mean divides by its size as well.
   const double per_example = 1.0 / (static_cast<double>(layers) * map);
-  const double scale = weight * per_example / batch;
+  const double scale = weight * per_example / normaliser;
   double sum = 0;
   for (int l = 0; l < layers; ++l) {
     const S* probs = student.attention_probs(l);  // [B,H,T,T]

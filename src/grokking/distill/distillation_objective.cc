@@ -54,14 +54,14 @@ double DistillationObjective::weight(StrategyKind kind) const {
 ObjectiveSums DistillationObjective::loss_and_gradient(Transformer<float>& model,
                                                        const float* logits, const int32_t* labels,
                                                        const int32_t* example_ids, int batch,
-                                                       float* d_logits) {
+                                                       int normaliser, float* d_logits) {
   ObjectiveSums sums;
   sums.components.assign(kColumns.size() + 1, 0.0);
-  // Hard-label CE: (softmax − onehot)·α/B written into d_logits (or zeros without it).
+  // Hard-label CE: (softmax − onehot)·α/normaliser written into d_logits (or zeros without it).
   const bool ce_gradient = settings_.ground_truth && settings_.alpha > 0;
   const LossSum ce =
       softmax_cross_entropy(logits, labels, batch, classes_, ce_gradient ? d_logits : nullptr,
-                            ce_gradient ? batch / settings_.alpha : 1.0);
+                            ce_gradient ? normaliser / settings_.alpha : 1.0);
   if (!ce_gradient) std::fill_n(d_logits, int64_t{batch} * classes_, 0.0f);
   sums.correct = ce.correct;
   sums.components.back() = ce.loss;
@@ -69,7 +69,7 @@ ObjectiveSums DistillationObjective::loss_and_gradient(Transformer<float>& model
   for (auto& strategy : strategies_) {
     const double w = weight(strategy->kind());
     const double sum =
-        strategy->add_loss_and_gradient(model, logits, example_ids, batch, w, d_logits);
+        strategy->add_loss_and_gradient(model, logits, example_ids, batch, normaliser, w, d_logits);
     const auto column = std::find(kColumns.begin(), kColumns.end(), strategy->kind());
     sums.components[column - kColumns.begin()] = sum;
     sums.loss += w * sum;

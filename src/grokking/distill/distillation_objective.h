@@ -28,7 +28,7 @@ class DistillationObjective : public Objective {
   bool needs_full_last_layer() const override { return full_last_layer_; }
   ObjectiveSums loss_and_gradient(Transformer<float>& model, const float* logits,
                                   const int32_t* labels, const int32_t* example_ids, int batch,
-                                  float* d_logits) override;
+                                  int normaliser, float* d_logits) override;
   const TensorLayout* extra_layout() const override;
   float* extra_params() override;
   float* extra_grads() override;

@@ -22,14 +22,14 @@ FeatureStrategy<S>::FeatureStrategy(const ModelConfig& student, const TeacherCac
 template <typename S>
 double FeatureStrategy<S>::add_loss_and_gradient(Transformer<S>& student, const S* /*logits*/,
                                                  const int32_t* example_ids, int batch,
-                                                 double weight, S* /*d_logits*/) {
+                                                 int normaliser, double weight, S* /*d_logits*/) {
   GROK_CHECK(batch <= max_batch_, "batch {} > max_batch {}", batch, max_batch_);
   const int states = student_.hidden_state_count(), t = student_.seq_len;
   const int dt = teacher_.config().dim, ds = student_.dim, rows = batch * t;
   const int64_t teacher_row = int64_t{t} * dt;
-  // Per example: (1/K) Σ_k Σ (h − P_k x)² / (T·Ds); the batch mean divides by B as well.
+  // Per example: (1/K) Σ_k Σ (h − P_k x)² / (T·Ds); the step mean divides by its size as well.
   const double per_example = 1.0 / (static_cast<double>(states) * t * ds);
-  const double scale = weight * per_example / batch;
+  const double scale = weight * per_example / normaliser;
   double sum = 0;
   for (int k = 0; k < states; ++k) {
     for (int b = 0; b < batch; ++b)

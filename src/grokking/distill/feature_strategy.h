@@ -15,7 +15,7 @@ class FeatureStrategy : public DistillStrategy<S> {
                   uint64_t seed);
   StrategyKind kind() const override { return StrategyKind::kFeature; }
   double add_loss_and_gradient(Transformer<S>& student, const S* logits, const int32_t* example_ids,
-                               int batch, double weight, S* d_logits) override;
+                               int batch, int normaliser, double weight, S* d_logits) override;
   Projectors<S>* projectors() override { return &projectors_; }
 
  private:

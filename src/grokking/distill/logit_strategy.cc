@@ -13,10 +13,10 @@ LogitStrategy<S>::LogitStrategy(const TeacherCache<S>& teacher, double temperatu
 
 template <typename S>
 double LogitStrategy<S>::add_loss_and_gradient(Transformer<S>& /*student*/, const S* logits,
-                                               const int32_t* example_ids, int batch, double weight,
-                                               S* d_logits) {
+                                               const int32_t* example_ids, int batch,
+                                               int normaliser, double weight, S* d_logits) {
   const int classes = teacher_.config().n_classes;
-  const double scale = weight / batch;  // d(batch mean)
+  const double scale = weight / normaliser;  // d(step mean)
   double sum = 0;
   for (int b = 0; b < batch; ++b)
     sum += distillation_kl(logits + int64_t{b} * classes, teacher_.logits(example_ids[b]), classes,

@@ -50,12 +50,13 @@ class DistillStrategy {
   std::string loss_name() const { return to_string(kind()) + "_loss"; }
 
   // Called after the student's forward on the training examples example_ids [B] (rows of the
-  // teacher cache); logits [B,C]. Returns Σ over the batch of the strategy's per-example loss
-  // (unweighted; the batch mean is this / B) and ADDS weight · d(batch mean)/d(...) into
+  // teacher cache); logits [B,C]. The B examples are a whole step (normaliser = B) or a shard
+  // of a step of `normaliser` examples. Returns Σ over the B examples of the strategy's
+  // per-example loss (unweighted) and ADDS weight · d(that sum / normaliser)/d(...) into
   // d_logits [B,C], the student's tap gradients, and projector gradients.
   virtual double add_loss_and_gradient(Transformer<S>& student, const S* logits,
-                                       const int32_t* example_ids, int batch, double weight,
-                                       S* d_logits) = 0;
+                                       const int32_t* example_ids, int batch, int normaliser,
+                                       double weight, S* d_logits) = 0;
 
   // Trainable tensors the strategy owns (feature projectors), or null.
   virtual Projectors<S>* projectors() { return nullptr; }

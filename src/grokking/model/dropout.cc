@@ -16,10 +16,10 @@
 namespace grok {
 namespace {
 
-void check_size(RowSet rows, int width) {
+void check_size(const DropoutSite& site, RowSet rows, int width) {
   GROK_CHECK(width < (1 << kDropoutColBits), "dropout width {} too large", width);
-  GROK_CHECK(rows.count == 0 || rows.row(rows.count - 1) < (1 << kDropoutRowBits),
-             "dropout rows {} too many", rows.row(rows.count - 1));
+  GROK_CHECK(rows.count == 0 || site.first_row + rows.row(rows.count - 1) < (1 << kDropoutRowBits),
+             "dropout rows {} too many", site.first_row + rows.row(rows.count - 1));
 }
 
 uint32_t keep_threshold(const DropoutSite& site) {
@@ -28,7 +28,7 @@ uint32_t keep_threshold(const DropoutSite& site) {
 
 uint64_t row_base(const DropoutSite& site, int row) {
   const uint64_t site_base = static_cast<uint64_t>(site.site) << (kDropoutRowBits + 20);
-  return site_base | (static_cast<uint64_t>(row) << 20);
+  return site_base | (static_cast<uint64_t>(site.first_row + row) << 20);
 }
 
 // Columns [from, width) of one row, one Philox block per 4 columns (from % 4 == 0).
@@ -111,7 +111,7 @@ const bool kAvx2 = cpu_has_avx2();
 
 template <bool kVector>
 void dropout_mask_impl(const DropoutSite& site, RowSet rows, int width, uint8_t* mask) {
-  check_size(rows, width);
+  check_size(site, rows, width);
   const Philox rng(site.seed, RngPurpose::kDropout, site.step);
   const uint32_t threshold = keep_threshold(site);
 #pragma omp parallel for if (static_cast <long>(rows.count) * width >= kParallelMinElements / 4)

@@ -6,7 +6,8 @@
 // position is the row in position layout: element (row, col) of site s reads word col % 4 of
 // Philox(seed, kDropout, step).block(s·2^44 + row·2^20 + col/4), and is kept iff its top 24
 // bits ≥ round(rate·2^24). So an example's mask depends neither on the batch size, nor on
-// max_batch, nor on which rows a trimmed layer computes.
+// max_batch, nor on which rows a trimmed layer computes. `first_row` shifts the rows: a shard
+// holding examples e.. of a batch passes e·T and draws the masks those rows have in the batch.
 #pragma once
 
 #include <cstdint>
@@ -24,6 +25,7 @@ struct DropoutSite {
   uint64_t step = 0;
   int site = 0;
   double rate = 0;
+  int first_row = 0;  // row r of the mask is row first_row + r of the batch
   // 1/(1 − rate), the scale of kept values.
   double keep_scale() const { return 1.0 / (1.0 - rate); }
 };

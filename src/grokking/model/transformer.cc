@@ -173,7 +173,8 @@ struct Transformer<S>::Impl {
   }
   bool dropout_on() const { return opts.training && config.dropout > 0; }
   DropoutSite dropout_site(int site) const {
-    return {opts.dropout_seed, opts.step, site, config.dropout};
+    return {opts.dropout_seed, opts.step, site, config.dropout,
+            opts.first_example * config.seq_len};
   }
 
   // dst[rows] += src[rows], [N, D] matrices.

@@ -21,6 +21,8 @@ struct ForwardOptions {
   bool training = false;         // dropout on (inverted, Philox-driven)
   uint64_t dropout_seed = 0;     // Philox key of the dropout masks
   uint64_t step = 0;             // global step: masks are a pure function of (seed, step, site)
+  int first_example = 0;         // these examples are first_example.. of a larger batch (a
+                                 // shard): dropout masks are the ones they have there
   bool full_last_layer = false;  // with cls pooling, compute every position of the last layer
                                  // (needed by taps); otherwise only what the head reads
 };

@@ -25,12 +25,13 @@ class Objective {
   virtual std::vector<std::string> component_names() const { return {}; }
   // Whether the model must compute every position of its last layer (taps on it).
   virtual bool needs_full_last_layer() const { return false; }
-  // Called after forward. example_ids [B] index the training split; labels [B]. Writes
-  // d_logits [B,C] = d(mean objective over the batch)/d logits, and may add into the model's
-  // tap gradients.
+  // Called after forward on `batch` examples, which are the whole step or one shard of a step
+  // of `normaliser` examples (train/sharded_model.h). example_ids [B] index the training split;
+  // labels [B]. Writes d_logits [B,C] = d(objective summed over these examples / normaliser)
+  // /d logits, and may add into the model's tap gradients (and extra_grads()).
   virtual ObjectiveSums loss_and_gradient(Transformer<float>& model, const float* logits,
                                           const int32_t* labels, const int32_t* example_ids,
-                                          int batch, float* d_logits) = 0;
+                                          int batch, int normaliser, float* d_logits) = 0;
 
   // Trainable parameters the objective owns besides the model's (e.g. feature projectors):
   // null if none. The trainer zeroes extra_grads() before each step (loss_and_gradient
@@ -47,7 +48,7 @@ class CrossEntropyObjective : public Objective {
   explicit CrossEntropyObjective(int classes) : classes_(classes) {}
   ObjectiveSums loss_and_gradient(Transformer<float>& model, const float* logits,
                                   const int32_t* labels, const int32_t* example_ids, int batch,
-                                  float* d_logits) override;
+                                  int normaliser, float* d_logits) override;
 
  private:
   int classes_;

@@ -20,6 +20,7 @@
 #include "grokking/train/history.h"
 #include "grokking/train/progress.h"
 #include "grokking/train/run_checkpoint.h"
+#include "grokking/train/sharded_model.h"
 #include "grokking/train/stop_signal.h"
 
 namespace grok {
@@ -32,18 +33,8 @@ struct EvalResult {
 };
 
 // Full pass over a dataset in inference mode (no dropout, trimmed last layer).
-EvalResult evaluate(Transformer<float>& model, const float* params, const Dataset& data,
-                    int chunk) {
-  LossSum total;
-  for (int begin = 0; begin < data.size(); begin += chunk) {
-    const int count = std::min(chunk, data.size() - begin);
-    const float* logits =
-        model.forward(params, data.tokens.data() + int64_t{begin} * 4, count, ForwardOptions{});
-    const LossSum part = softmax_cross_entropy(logits, data.labels.data() + begin, count,
-                                               model.config().n_classes, nullptr, 1.0);
-    total.loss += part.loss;
-    total.correct += part.correct;
-  }
+EvalResult evaluate(ShardedModel& model, const float* params, const Dataset& data, int chunk) {
+  const LossSum total = model.evaluate(params, data, chunk);
   const double n = std::max(1, data.size());
   return {total.loss / n, static_cast<double>(total.correct) / n};
 }
@@ -116,8 +107,8 @@ TrainResult run_training(const TrainerSetup& setup, const Split& split) {
 
   const int batch_size = std::min(config.batch_size, train.size());
   const int eval_chunk = std::min(config.eval_batch_size, std::max(train.size(), split.val.size()));
-  Transformer<float> model(config.model, std::max(batch_size, eval_chunk));
-  Buffer<float> d_logits(int64_t{batch_size} * config.model.n_classes);
+  ShardedModel model(config.model, std::max(batch_size, eval_chunk),
+                     shard_count(num_threads(), batch_size));
   std::vector<int32_t> batch_tokens(int64_t{batch_size} * 4), batch_labels(batch_size);
 
   // The objective's own trainable tensors (projectors), optimised alongside the model.
@@ -188,13 +179,12 @@ TrainResult run_training(const TrainerSetup& setup, const Split& split) {
       options.dropout_seed = config.task.seed;
       options.step = static_cast<uint64_t>(state.step);
       options.full_last_layer = objective.needs_full_last_layer();
-      const float* logits = model.forward(params.data(), batch_tokens.data(), count, options);
-      const ObjectiveSums sums = objective.loss_and_gradient(model, logits, batch_labels.data(),
-                                                             ids, count, d_logits.data());
+      const ObjectiveSums sums =
+          model.train_step(params.data(), batch_tokens.data(), batch_labels.data(), ids, count,
+                           options, objective, grads.data());
       if (!std::isfinite(sums.loss))
         throw Error(fmt::format("non-finite training loss at epoch {} (step {}); stopping",
                                 state.epoch + 1, state.step + 1));
-      model.backward(params.data(), d_logits.data(), grads.data());
       optimizer->step(params.data(), grads.data());
       std::fill(grads.begin(), grads.end(), 0.0f);
       if (extra_optimizer) {

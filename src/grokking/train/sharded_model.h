@@ -1,0 +1,64 @@
+// Data parallelism over the threads. A step's batch is cut into contiguous shards, one model
+// replica per shard; the replicas run forward and backward side by side, one thread each
+// (their GEMMs single-threaded), and the shard gradients are summed in shard order. On this
+// model's small products two threads splitting every GEMM reach ~1.5× one thread, while two
+// threads each running a shard reach ~1.9× (docs/PERFORMANCE.md, "Threading").
+//
+// A shard computes exactly what the whole batch computes for its examples: dropout masks
+// follow an example's place in the batch (ForwardOptions::first_example) and the objective
+// divides by the whole batch. Only the order of floating-point sums depends on the shard
+// count, which shard_count() derives from the thread count: a run is bit-reproducible for a
+// given --threads.
+#pragma once
+
+#include <cstdint>
+#include <vector>
+
+#include "grokking/core/tensor.h"
+#include "grokking/data/dataset.h"
+#include "grokking/model/transformer.h"
+#include "grokking/train/cross_entropy.h"
+#include "grokking/train/objective.h"
+
+namespace grok {
+
+// Shards for `threads` threads and batches of up to max_batch examples: one per thread, but
+// at least kMinShardExamples examples each, and 1 when the GEMM backend cannot run single-
+// threaded calls side by side (the cblas build: OpenBLAS has one thread pool).
+inline constexpr int kMinShardExamples = 64;
+int shard_count(int threads, int max_batch);
+
+class ShardedModel {
+ public:
+  // Replicas of up to ⌈max_batch / shards⌉ examples each.
+  ShardedModel(const ModelConfig& config, int max_batch, int shards);
+
+  int shards() const { return static_cast<int>(replicas_.size()); }
+  const ModelConfig& config() const { return replicas_.front().config(); }
+
+  // One training step's forward (opts: training mode, dropout seed, step), objective and
+  // backward over examples [0, batch): grads += d(objective mean over the batch)/d params.
+  // The objective is called once per shard, in shard order, between the parallel forward and
+  // the parallel backward, with the whole batch as its normaliser; its sums are added up.
+  // tokens [B,T], labels [B], example_ids [B].
+  ObjectiveSums train_step(const float* params, const int32_t* tokens, const int32_t* labels,
+                           const int32_t* example_ids, int batch, ForwardOptions opts,
+                           Objective& objective, float* grads);
+
+  // Inference (no dropout, trimmed last layer) over the whole dataset in pieces of at most
+  // `chunk` examples, the pieces spread over the shards: Σ cross-entropy and correct count,
+  // summed in piece order.
+  LossSum evaluate(const float* params, const Dataset& data, int chunk);
+
+ private:
+  // fn(s) for every shard s < count, each on its own thread when count > 1.
+  template <typename Fn>
+  void for_each_shard(int count, const Fn& fn);
+
+  int shard_capacity_ = 0;
+  std::vector<Transformer<float>> replicas_;
+  std::vector<Buffer<float>> d_logits_;     // per shard [capacity, C]
+  std::vector<Buffer<float>> shard_grads_;  // shards 1..: their gradients before the sum
+};
+
+}  // namespace grok

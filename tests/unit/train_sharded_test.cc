@@ -1,0 +1,163 @@
+// Data parallelism (train/sharded_model.h): a step cut into shards computes the whole batch's
+// loss, accuracy and gradient (dropout on, uneven shard sizes, a tap-reading objective), up to
+// the order of floating-point sums; evaluation over shards equals evaluation in one piece;
+// shard masks are the batch's rows; and the shard count rule.
+#include <gtest/gtest.h>
+
+#include <algorithm>
+#include <cmath>
+#include <vector>
+
+#include "grokking/core/gemm.h"
+#include "grokking/model/dropout.h"
+#include "grokking/train/sharded_model.h"
+#include "unit/model_test_support.h"
+
+namespace grok {
+namespace {
+
+constexpr int kBatch = 11;
+
+ModelConfig tiny() {
+  ModelConfig c;
+  c.vocab_size = c.n_classes = 9;
+  c.dim = 16;
+  c.heads = 2;
+  c.depth = 2;
+  c.dropout = 0.3;
+  return c;
+}
+
+// Cross-entropy plus Σ of the last hidden state's squares (a tap gradient, as distillation
+// adds), normalised by the whole step.
+class TapObjective : public Objective {
+ public:
+  explicit TapObjective(int classes) : ce_(classes) {}
+  bool needs_full_last_layer() const override { return true; }
+  ObjectiveSums loss_and_gradient(Transformer<float>& model, const float* logits,
+                                  const int32_t* labels, const int32_t* example_ids, int batch,
+                                  int normaliser, float* d_logits) override {
+    ObjectiveSums sums =
+        ce_.loss_and_gradient(model, logits, labels, example_ids, batch, normaliser, d_logits);
+    const ModelConfig& c = model.config();
+    const int k = c.hidden_state_count() - 2;
+    const float* h = model.hidden_state(k);
+    float* d_h = model.d_hidden_state(k);
+    for (int i = 0; i < batch * c.seq_len * c.dim; ++i) {
+      sums.loss += double{h[i]} * h[i];
+      d_h[i] += 2.0f * h[i] / static_cast<float>(normaliser);
+    }
+    return sums;
+  }
+
+ private:
+  CrossEntropyObjective ce_;
+};
+
+struct Step {
+  ObjectiveSums sums;
+  std::vector<float> grads;
+};
+
+Step run_step(int shards, Objective& objective, uint64_t step) {
+  const ModelConfig c = tiny();
+  const TensorLayout layout = param_layout(c);
+  std::vector<float> params(layout.total_size());
+  init_params(c, layout, 3, params.data());
+  const std::vector<int32_t> tokens = testing::random_tokens(kBatch * c.seq_len, c.vocab_size, 4);
+  std::vector<int32_t> labels, ids;
+  for (int i = 0; i < kBatch; ++i) labels.push_back((i * 5) % c.n_classes), ids.push_back(i);
+  ShardedModel model(c, kBatch, shards);
+  ForwardOptions opts;
+  opts.training = true;
+  opts.dropout_seed = 7;
+  opts.step = step;
+  opts.full_last_layer = objective.needs_full_last_layer();
+  Step out;
+  out.grads.assign(layout.total_size(), 0.0f);
+  out.sums = model.train_step(params.data(), tokens.data(), labels.data(), ids.data(), kBatch, opts,
+                              objective, out.grads.data());
+  return out;
+}
+
+double max_abs_difference(const std::vector<float>& a, const std::vector<float>& b) {
+  double worst = 0;
+  for (std::size_t i = 0; i < a.size(); ++i) worst = std::max(worst, double{std::abs(a[i] - b[i])});
+  return worst;
+}
+
+double max_abs(const std::vector<float>& a) {
+  double m = 0;
+  for (const float v : a) m = std::max(m, double{std::abs(v)});
+  return m;
+}
+
+void expect_same_step(Objective& objective) {
+  const Step whole = run_step(1, objective, 5);
+  ASSERT_GT(max_abs(whole.grads), 0.0);
+  for (const int shards : {2, 3, kBatch}) {
+    SCOPED_TRACE(shards);
+    const Step sharded = run_step(shards, objective, 5);
+    EXPECT_NEAR(sharded.sums.loss, whole.sums.loss, 1e-5 * std::abs(whole.sums.loss));
+    EXPECT_EQ(sharded.sums.correct, whole.sums.correct);
+    EXPECT_LE(max_abs_difference(sharded.grads, whole.grads), 1e-5 * max_abs(whole.grads));
+  }
+  // The comparison can fail: another step's dropout masks give another gradient.
+  const Step other = run_step(2, objective, 6);
+  EXPECT_GT(max_abs_difference(other.grads, whole.grads), 1e-2 * max_abs(whole.grads));
+}
+
+TEST(ShardedModel, CrossEntropyStepEqualsTheWholeBatch) {
+  CrossEntropyObjective objective(tiny().n_classes);
+  expect_same_step(objective);
+}
+
+TEST(ShardedModel, TapGradientsEqualTheWholeBatch) {
+  TapObjective objective(tiny().n_classes);
+  expect_same_step(objective);
+}
+
+TEST(ShardedModel, EvaluationEqualsOnePiece) {
+  const ModelConfig c = tiny();
+  const TensorLayout layout = param_layout(c);
+  std::vector<float> params(layout.total_size());
+  init_params(c, layout, 3, params.data());
+  Dataset data;
+  data.tokens = testing::random_tokens(23 * c.seq_len, c.vocab_size, 8);
+  for (int i = 0; i < 23; ++i) data.labels.push_back(data.tokens[i * c.seq_len] % c.n_classes);
+  ShardedModel one(c, 23, 1);
+  const LossSum whole = one.evaluate(params.data(), data, 23);
+  for (const int shards : {2, 3}) {
+    ShardedModel model(c, 8, shards);
+    const LossSum sum = model.evaluate(params.data(), data, 5);
+    EXPECT_NEAR(sum.loss, whole.loss, 1e-5 * whole.loss) << shards;
+    EXPECT_EQ(sum.correct, whole.correct) << shards;
+  }
+}
+
+TEST(ShardedModel, ShardMasksAreTheBatchRows) {
+  const int rows = 12, width = 40, first = 5;
+  std::vector<uint8_t> whole(rows * width), shard((rows - first) * width);
+  const DropoutSite site{3, 9, 1, 0.5};
+  dropout_mask(site, {0, rows, 1}, width, whole.data());
+  DropoutSite shifted = site;
+  shifted.first_row = first;
+  dropout_mask(shifted, {0, rows - first, 1}, width, shard.data());
+  EXPECT_TRUE(std::equal(shard.begin(), shard.end(), whole.begin() + first * width));
+  EXPECT_FALSE(std::equal(shard.begin(), shard.end(), whole.begin()));
+}
+
+TEST(ShardedModel, ShardCountRule) {
+  if (!gemm_runs_per_thread()) {
+    EXPECT_EQ(shard_count(8, 4096), 1);
+    return;
+  }
+  EXPECT_EQ(shard_count(2, 512), 2);
+  EXPECT_EQ(shard_count(1, 512), 1);
+  EXPECT_EQ(shard_count(16, 512), 8);  // at least kMinShardExamples each
+  EXPECT_EQ(shard_count(4, 100), 1);
+  EXPECT_EQ(shard_count(0, 512), 1);
+}
+
+}  // namespace
+}  // namespace grok
