@@ -3,8 +3,10 @@
 //   layer/<half>/<fwd|bwd>    one attention or FFN half at batch 512 (B·T = 2048 rows):
 //                             attn_table = layer 0 (q, k, v from the token table),
 //                             attn / ffn = a full later layer, *_last = the trimmed last layer
-//   step                      forward (training, dropout) + softmax CE + backward + AdamW
-//   eval                      inference forward + CE over 4656 examples in chunks of 512
+//   step/…/shards:S           the trainer's step (train/sharded_model.h): forward (training,
+//                             dropout) + softmax CE + backward over S shards + AdamW
+//   eval/…/shards:S           the trainer's evaluation: inference forward + CE over 4656
+//                             examples in pieces of ≤ 512 (≤ 512/S with S shards)
 //   kernel/<name>/<path>      the elementwise kernels on the FFN gate's [2048, 512], the
 //                             dispatched path (AVX2 where the CPU has it) against the scalar
 //                             reference, one thread (Elem/s counts elements)

@@ -53,7 +53,7 @@ struct Taps {
 Taps taps(const LoadedModel& m, const Dataset& data, int count, int chunk) {
   Transformer<float> model(m.config, chunk);
   ForwardOptions full;
-  full.full_last_layer = true;
+  full.last_layer = LastLayer::kFull;
   Taps t;
   t.states.resize(m.config.hidden_state_count());
   t.attention.resize(m.config.depth);

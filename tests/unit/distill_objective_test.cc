@@ -68,13 +68,14 @@ TEST(DistillationObjective, ColumnsAndLastLayerNeeds) {
   DistillationObjective only_logit(tiny(8), cache, logit, kBatch, 1);
   EXPECT_EQ(only_logit.component_names(),
             (std::vector<std::string>{"logit_loss", "attention_loss", "feature_loss", "ce_loss"}));
-  EXPECT_FALSE(only_logit.needs_full_last_layer());
+  EXPECT_EQ(only_logit.last_layer(), LastLayer::kTrimmed);
   EXPECT_EQ(only_logit.extra_layout(), nullptr);
   DistillSettings attention;
   attention.strategies = {StrategyKind::kAttention};
-  EXPECT_TRUE(DistillationObjective(tiny(8), cache, attention, kBatch, 1).needs_full_last_layer());
+  EXPECT_EQ(DistillationObjective(tiny(8), cache, attention, kBatch, 1).last_layer(),
+            LastLayer::kAttentionMaps);
   DistillationObjective combined(tiny(8), cache, all_three(0.5, true), kBatch, 1);
-  EXPECT_TRUE(combined.needs_full_last_layer());
+  EXPECT_EQ(combined.last_layer(), LastLayer::kFull);
   ASSERT_NE(combined.extra_layout(), nullptr);
   EXPECT_EQ(combined.extra_layout()->parameter_count(), 6u * 12 * 8);
 }
@@ -92,7 +93,7 @@ void check_combination(bool ground_truth) {
   Transformer<float> model(sc, kBatch);
   ForwardOptions opts;
   opts.training = true;
-  opts.full_last_layer = true;
+  opts.last_layer = LastLayer::kFull;
   const float* logits = model.forward(params.data(), f.tokens.data(), kBatch, opts);
   std::vector<float> d_logits(kBatch * 9, 123.0f);  // overwritten, not accumulated
   const ObjectiveSums sums = objective.loss_and_gradient(
@@ -163,7 +164,7 @@ TEST(DistillationObjective, ZeroWhenStudentIsTheTeacher) {
   Transformer<float> model(f.teacher_config, kBatch);
   ForwardOptions opts;
   opts.training = true;
-  opts.full_last_layer = objective.needs_full_last_layer();
+  opts.last_layer = objective.last_layer();
   const float* logits = model.forward(f.teacher_params.data(), f.tokens.data(), kBatch, opts);
   std::vector<float> d_logits(kBatch * 9);
   const ObjectiveSums sums = objective.loss_and_gradient(
@@ -198,7 +199,7 @@ TEST(DistillationObjective, ShardedStepEqualsTheWholeBatch) {
     ForwardOptions opts;
     opts.training = true;
     opts.dropout_seed = 3;
-    opts.full_last_layer = objective.needs_full_last_layer();
+    opts.last_layer = objective.last_layer();
     Result r;
     r.grads.assign(param_layout(sc).total_size(), 0.0f);
     r.loss = model

@@ -91,7 +91,7 @@ TEST(DistillStrategy, ZeroLossAndGradientWhenStudentEqualsTeacher) {
     Transformer<double> student(c, kBatch);
     ForwardOptions opts;
     opts.training = true;  // dropout 0: the training forward equals inference
-    opts.full_last_layer = taps_last_layer(kind);
+    opts.last_layer = last_layer_needs(kind);
     const double* logits = student.forward(p.data(), tokens.data(), kBatch, opts);
     Vec d_logits(kBatch * c.n_classes, 0.0);
     const double loss = strategy->add_loss_and_gradient(student, logits, kIds.data(), kBatch,
@@ -124,7 +124,7 @@ void check_whole_model_gradient(StrategyKind kind, const ModelConfig& teacher_co
   const auto tokens = batch_tokens(data);
   Transformer<double> student(student_config, kBatch);
   ForwardOptions opts;
-  opts.full_last_layer = taps_last_layer(kind);
+  opts.last_layer = last_layer_needs(kind);
   const double weight = 1.7;
   Vec d_logits(kBatch * student_config.n_classes, 0.0);
   auto loss = [&] {
@@ -258,7 +258,7 @@ TEST(TeacherCache, HoldsOnlyWhatIsNeededAndMatchesDirectForwards) {
   // Example 7 alone, full last layer, inference mode.
   Transformer<double> model(c, 1);
   ForwardOptions opts;
-  opts.full_last_layer = true;
+  opts.last_layer = LastLayer::kFull;
   const double* z = model.forward(p.data(), data.tokens.data() + 7 * 4, 1, opts);
   for (int i = 0; i < 9; ++i) EXPECT_NEAR(all.logits(7)[i], z[i], 1e-13);
   for (int i = 0; i < 9; ++i) EXPECT_EQ(all.logits(7)[i], logits_only.logits(7)[i]);

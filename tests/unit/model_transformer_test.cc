@@ -1,7 +1,7 @@
 // The whole Transformer in double: forward against an independent reference written from
 // REFERENCE.md §2, whole-model gradient checks (every parameter, both pools, depth 1 and 2,
-// heads 1 and 2, trimmed and full last layer, dropout on), the distillation taps, trimmed ==
-// full, and float against double.
+// heads 1 and 2, trimmed, attention-map and full last layer, dropout on), the distillation
+// taps, trimmed == attention maps == full, and float against double.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -25,6 +25,13 @@ using testing::random_vector;
 using Vec = std::vector<double>;
 
 constexpr int kBatch = 3;
+constexpr LastLayer kTrim = LastLayer::kTrimmed, kMaps = LastLayer::kAttentionMaps,
+                    kFull = LastLayer::kFull;
+constexpr LastLayer kLastLayers[] = {kTrim, kMaps, kFull};
+
+std::string last_layer_name(LastLayer last) {
+  return last == kTrim ? "Trim" : last == kMaps ? "Maps" : "Full";
+}
 
 ModelConfig tiny_config(int heads, int depth, Pool pool, double dropout = 0.0) {
   ModelConfig c;
@@ -152,21 +159,22 @@ TEST(Transformer, ForwardMatchesIndependentReference) {
   for (Pool pool : {Pool::kCls, Pool::kMean})
     for (int heads : {1, 2})
       for (int depth : {1, 2})
-        for (bool full : {false, true}) {
+        for (LastLayer last : kLastLayers) {
           const ModelConfig c = tiny_config(heads, depth, pool);
           const Vec p = tiny_params(c);
           const auto tokens = random_tokens(kBatch * 4, c.vocab_size, 11);
           Transformer<double> model(c, 5);
           ForwardOptions opts;
-          opts.full_last_layer = full;
+          opts.last_layer = last;
           const double* logits = model.forward(p.data(), tokens.data(), kBatch, opts);
           std::vector<Vec> probs;
           const Vec expected = reference_logits(c, p, tokens, kBatch, &probs);
           for (std::size_t i = 0; i < expected.size(); ++i)
             ASSERT_NEAR(logits[i], expected[i], 1e-12) << "heads " << heads << " depth " << depth;
-          // Attention maps (the last layer's only where it is fully computed).
+          // Attention maps (the trimmed last layer's at position T-1 only).
           for (int l = 0; l < depth; ++l) {
-            const bool trimmed = pool == Pool::kCls && !full && l == depth - 1;
+            const bool trimmed =
+                pool == Pool::kCls && last == LastLayer::kTrimmed && l == depth - 1;
             for (std::size_t i = 0; i < probs[l].size(); ++i) {
               if (trimmed && (i / 4) % 4 != 3) continue;
               ASSERT_NEAR(model.attention_probs(l)[i], probs[l][i], 1e-14) << l << " " << i;
@@ -179,14 +187,14 @@ struct GradCase {
   int heads;
   int depth;
   Pool pool;
-  bool full_last_layer;
+  LastLayer last_layer;
   double dropout;
 };
 
 std::string case_name(const ::testing::TestParamInfo<GradCase>& info) {
   const GradCase& g = info.param;
   return "H" + std::to_string(g.heads) + "L" + std::to_string(g.depth) + to_string(g.pool) +
-         (g.full_last_layer ? "Full" : "Trim") + (g.dropout > 0 ? "Dropout" : "");
+         last_layer_name(g.last_layer) + (g.dropout > 0 ? "Dropout" : "");
 }
 
 class TransformerGradient : public ::testing::TestWithParam<GradCase> {};
@@ -202,7 +210,7 @@ TEST_P(TransformerGradient, AllParameters) {
   const Vec w = random_vector(kBatch * c.n_classes, 13);
   Transformer<double> model(c, 4);
   ForwardOptions opts;
-  opts.full_last_layer = g.full_last_layer;
+  opts.last_layer = g.last_layer;
   opts.training = g.dropout > 0;
   opts.dropout_seed = 21;
   opts.step = 6;
@@ -218,18 +226,22 @@ TEST_P(TransformerGradient, AllParameters) {
 
 INSTANTIATE_TEST_SUITE_P(
     Model, TransformerGradient,
-    ::testing::Values(GradCase{1, 1, Pool::kCls, false, 0}, GradCase{1, 2, Pool::kCls, false, 0},
-                      GradCase{2, 1, Pool::kCls, false, 0}, GradCase{2, 2, Pool::kCls, false, 0},
-                      GradCase{1, 2, Pool::kCls, true, 0}, GradCase{2, 1, Pool::kCls, true, 0},
-                      GradCase{1, 1, Pool::kMean, false, 0}, GradCase{1, 2, Pool::kMean, false, 0},
-                      GradCase{2, 1, Pool::kMean, false, 0}, GradCase{2, 2, Pool::kMean, false, 0},
-                      GradCase{2, 2, Pool::kCls, false, 0.3}, GradCase{2, 2, Pool::kCls, true, 0.3},
-                      GradCase{1, 2, Pool::kMean, false, 0.3}),
+    ::testing::Values(GradCase{1, 1, Pool::kCls, kTrim, 0}, GradCase{1, 2, Pool::kCls, kTrim, 0},
+                      GradCase{2, 1, Pool::kCls, kTrim, 0}, GradCase{2, 2, Pool::kCls, kTrim, 0},
+                      GradCase{1, 2, Pool::kCls, kFull, 0}, GradCase{2, 1, Pool::kCls, kFull, 0},
+                      GradCase{2, 2, Pool::kCls, kMaps, 0}, GradCase{1, 1, Pool::kCls, kMaps, 0},
+                      GradCase{1, 1, Pool::kMean, kTrim, 0}, GradCase{1, 2, Pool::kMean, kTrim, 0},
+                      GradCase{2, 1, Pool::kMean, kTrim, 0}, GradCase{2, 2, Pool::kMean, kTrim, 0},
+                      GradCase{2, 2, Pool::kCls, kTrim, 0.3},
+                      GradCase{2, 2, Pool::kCls, kFull, 0.3},
+                      GradCase{2, 2, Pool::kCls, kMaps, 0.3},
+                      GradCase{1, 2, Pool::kMean, kTrim, 0.3}),
     case_name);
 
 // A loss that also reads hidden states and attention maps, seeded through the d_* taps.
-// Trimmed: only the states the trimmed model computes in full (k < 2L−1, layers < L−1).
-void check_taps(Pool pool, bool full, int depth) {
+// Trimmed: only the states the trimmed model computes in full (k < 2L−1, layers < L−1, or
+// every layer's map with kAttentionMaps).
+void check_taps(Pool pool, LastLayer last, int depth) {
   const ModelConfig c = tiny_config(2, depth, pool);
   const TensorLayout layout = param_layout(c);
   Vec p = tiny_params(c);
@@ -237,15 +249,15 @@ void check_taps(Pool pool, bool full, int depth) {
   const Vec w = random_vector(kBatch * c.n_classes, 15);
   const int states = c.hidden_state_count(), state_size = kBatch * 4 * c.dim;
   const int probs_size = kBatch * c.heads * 16;
-  const bool trimmed = pool == Pool::kCls && !full;
+  const bool trimmed = pool == Pool::kCls && last != LastLayer::kFull;
   const int tapped_states = trimmed ? 2 * depth - 1 : states;
-  const int tapped_layers = trimmed ? depth - 1 : depth;
+  const int tapped_layers = trimmed && last != LastLayer::kAttentionMaps ? depth - 1 : depth;
   std::vector<Vec> w_states, w_probs;
   for (int k = 0; k < states; ++k) w_states.push_back(random_vector(state_size, 30 + k));
   for (int l = 0; l < depth; ++l) w_probs.push_back(random_vector(probs_size, 60 + l, 3.0));
   Transformer<double> model(c, kBatch);
   ForwardOptions opts;
-  opts.full_last_layer = full;
+  opts.last_layer = last;
   auto loss = [&] {
     double s = dot(model.forward(p.data(), tokens.data(), kBatch, opts), w.data(), w.size());
     for (int k = 0; k < tapped_states; ++k)
@@ -269,10 +281,12 @@ void check_taps(Pool pool, bool full, int depth) {
     expect_gradient(t.name, p.data() + t.offset, grads.data() + t.offset, t.size(), loss);
 }
 
-TEST(TransformerTaps, GradientCheckClsFull) { check_taps(Pool::kCls, true, 2); }
-TEST(TransformerTaps, GradientCheckMean) { check_taps(Pool::kMean, false, 2); }
-TEST(TransformerTaps, GradientCheckClsTrimmedEarlyStates) { check_taps(Pool::kCls, false, 2); }
-TEST(TransformerTaps, GradientCheckDepthOne) { check_taps(Pool::kMean, false, 1); }
+TEST(TransformerTaps, GradientCheckClsFull) { check_taps(Pool::kCls, kFull, 2); }
+TEST(TransformerTaps, GradientCheckMean) { check_taps(Pool::kMean, kTrim, 2); }
+TEST(TransformerTaps, GradientCheckClsTrimmedEarlyStates) { check_taps(Pool::kCls, kTrim, 2); }
+TEST(TransformerTaps, GradientCheckClsAttentionMaps) { check_taps(Pool::kCls, kMaps, 2); }
+TEST(TransformerTaps, GradientCheckClsAttentionMapsDepthOne) { check_taps(Pool::kCls, kMaps, 1); }
+TEST(TransformerTaps, GradientCheckDepthOne) { check_taps(Pool::kMean, kTrim, 1); }
 
 TEST(TransformerTaps, HiddenStatesAreTheResidualStream) {
   const ModelConfig c = tiny_config(2, 2, Pool::kMean);
@@ -300,7 +314,7 @@ TEST(TransformerTaps, UnwrittenTapsAreZero) {
   const Vec w = random_vector(kBatch * c.n_classes, 18);
   Transformer<double> model(c, kBatch);
   ForwardOptions opts;
-  opts.full_last_layer = true;
+  opts.last_layer = kFull;
   Vec g1(p.size(), 0.0), g2(p.size(), 0.0);
   model.forward(p.data(), tokens.data(), kBatch, opts);
   model.backward(p.data(), w.data(), g1.data());
@@ -313,8 +327,8 @@ TEST(TransformerTaps, UnwrittenTapsAreZero) {
   EXPECT_EQ(g1, g2);
 }
 
-// DESIGN.md "Only what the loss needs is computed": the trimmed last layer gives the same
-// logits and gradients as the full computation.
+// DESIGN.md "Only what the loss needs is computed": the trimmed last layer (and the one with
+// every attention map) gives the same logits and gradients as the full computation.
 TEST(TransformerTrim, TrimmedEqualsFullInDouble) {
   for (int depth : {1, 2})
     for (double dropout : {0.0, 0.3}) {
@@ -326,22 +340,24 @@ TEST(TransformerTrim, TrimmedEqualsFullInDouble) {
       ForwardOptions opts;
       opts.training = dropout > 0;
       opts.step = 3;
-      Vec logits[2], grads[2];
-      for (int full = 0; full < 2; ++full) {
-        opts.full_last_layer = full;
+      Vec logits[3], grads[3];
+      for (int m = 0; m < 3; ++m) {
+        opts.last_layer = kLastLayers[m];
         const double* l = model.forward(p.data(), tokens.data(), kBatch, opts);
-        logits[full].assign(l, l + kBatch * c.n_classes);
-        grads[full].assign(p.size(), 0.0);
-        model.backward(p.data(), w.data(), grads[full].data());
+        logits[m].assign(l, l + kBatch * c.n_classes);
+        grads[m].assign(p.size(), 0.0);
+        model.backward(p.data(), w.data(), grads[m].data());
       }
-      for (std::size_t i = 0; i < logits[0].size(); ++i)
-        EXPECT_NEAR(logits[0][i], logits[1][i], 1e-12);
-      double largest = 0;
-      for (std::size_t i = 0; i < p.size(); ++i) {
-        EXPECT_NEAR(grads[0][i], grads[1][i], 1e-12) << i;
-        largest = std::max(largest, std::abs(grads[1][i]));
+      for (int m = 0; m < 2; ++m) {
+        for (std::size_t i = 0; i < logits[m].size(); ++i)
+          EXPECT_NEAR(logits[m][i], logits[2][i], 1e-12);
+        double largest = 0;
+        for (std::size_t i = 0; i < p.size(); ++i) {
+          EXPECT_NEAR(grads[m][i], grads[2][i], 1e-12) << m << " " << i;
+          largest = std::max(largest, std::abs(grads[2][i]));
+        }
+        EXPECT_GT(largest, 1e-3);
       }
-      EXPECT_GT(largest, 1e-3);
     }
 }
 
@@ -350,7 +366,7 @@ TEST(TransformerTrim, TrimmedEqualsFullInDouble) {
 // example's loss weight is zero, and dropout masks depend only on the row).
 TEST(TransformerTokenTable, TableAndRowByRowAgree) {
   for (Pool pool : {Pool::kCls, Pool::kMean})
-    for (bool full : {false, true}) {
+    for (LastLayer last : kLastLayers) {
       const ModelConfig c = tiny_config(2, 2, pool, 0.3);
       const Vec p = tiny_params(c);
       const auto tokens = random_tokens(kBatch * 4, c.vocab_size, 24);
@@ -362,7 +378,7 @@ TEST(TransformerTokenTable, TableAndRowByRowAgree) {
       ForwardOptions opts;
       opts.training = true;
       opts.step = 4;
-      opts.full_last_layer = full;
+      opts.last_layer = last;
       Vec logits[2], grads[2];
       for (int batch : {2, 3}) {
         const double* l = model.forward(p.data(), tokens.data(), batch, opts);
@@ -398,9 +414,9 @@ TEST(TransformerPrecision, FloatAgreesWithDouble) {
   md.backward(pd.data(), w.data(), gd.data());
   double scale_g = 0;
   for (double v : gd) scale_g = std::max(scale_g, std::abs(v));
-  for (int full = 0; full < 2; ++full) {
+  for (LastLayer last : kLastLayers) {
     ForwardOptions opts;
-    opts.full_last_layer = full;
+    opts.last_layer = last;
     const float* lf = mf.forward(pf.data(), tokens.data(), batch, opts);
     for (int i = 0; i < batch * c.n_classes; ++i) EXPECT_NEAR(lf[i], ld[i], 2e-5) << i;
     std::vector<float> gf(pf.size(), 0.0f);

@@ -33,7 +33,7 @@ ModelConfig tiny() {
 class TapObjective : public Objective {
  public:
   explicit TapObjective(int classes) : ce_(classes) {}
-  bool needs_full_last_layer() const override { return true; }
+  LastLayer last_layer() const override { return LastLayer::kFull; }
   ObjectiveSums loss_and_gradient(Transformer<float>& model, const float* logits,
                                   const int32_t* labels, const int32_t* example_ids, int batch,
                                   int normaliser, float* d_logits) override {
@@ -72,7 +72,7 @@ Step run_step(int shards, Objective& objective, uint64_t step) {
   opts.training = true;
   opts.dropout_seed = 7;
   opts.step = step;
-  opts.full_last_layer = objective.needs_full_last_layer();
+  opts.last_layer = objective.last_layer();
   Step out;
   out.grads.assign(layout.total_size(), 0.0f);
   out.sums = model.train_step(params.data(), tokens.data(), labels.data(), ids.data(), kBatch, opts,

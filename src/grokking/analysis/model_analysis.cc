@@ -98,7 +98,7 @@ AnalysisResult analyze_models(const std::vector<LoadedModel>& models,
       acc[m].loss.loss += part.loss;
       acc[m].loss.correct += part.correct;
       ForwardOptions full;
-      full.full_last_layer = true;
+      full.last_layer = LastLayer::kFull;
       acc[m].model->forward(params, tokens, count, full);
     }
     // Independent accumulations (each touches only its own sums): one task each.

@@ -8,6 +8,7 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
+#include <vector>
 
 #include "grokking/core/gemm.h"
 
@@ -25,19 +26,25 @@ double distillation_kl(const S* s, const S* t, int classes, double temperature, 
     max_s = std::max<double>(max_s, s[c]);
     max_t = std::max<double>(max_t, t[c]);
   }
+  // Two exponentials per class (the softmaxes' numerators, kept), the rest from logarithms.
+  thread_local std::vector<double> numerators;  // student [0, C), teacher [C, 2C)
+  numerators.resize(2 * static_cast<std::size_t>(classes));
+  double* e_s = numerators.data();
+  double* e_t = e_s + classes;
   double sum_s = 0, sum_t = 0;
   for (int c = 0; c < classes; ++c) {
-    sum_s += std::exp((s[c] - max_s) * inv_tau);
-    sum_t += std::exp((t[c] - max_t) * inv_tau);
+    sum_s += e_s[c] = std::exp((s[c] - max_s) * inv_tau);
+    sum_t += e_t[c] = std::exp((t[c] - max_t) * inv_tau);
   }
   const double log_sum_s = std::log(sum_s), log_sum_t = std::log(sum_t);
+  const double inv_sum_s = 1.0 / sum_s, inv_sum_t = 1.0 / sum_t;
   double kl = 0;
   for (int c = 0; c < classes; ++c) {
     const double log_p = (t[c] - max_t) * inv_tau - log_sum_t;  // teacher log-probability
     const double log_q = (s[c] - max_s) * inv_tau - log_sum_s;  // student log-probability
-    const double p = std::exp(log_p);
+    const double p = e_t[c] * inv_sum_t;
     kl += p * (log_p - log_q);
-    if (d_s) d_s[c] += static_cast<S>(scale * temperature * (std::exp(log_q) - p));
+    if (d_s) d_s[c] += static_cast<S>(scale * temperature * (e_s[c] * inv_sum_s - p));
   }
   return temperature * temperature * kl;
 }

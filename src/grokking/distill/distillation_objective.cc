@@ -24,7 +24,7 @@ DistillationObjective::DistillationObjective(const ModelConfig& student,
   options.seed = seed;
   for (const StrategyKind kind : settings.strategies) {
     strategies_.push_back(make_strategy(kind, student, teacher, options));
-    full_last_layer_ = full_last_layer_ || taps_last_layer(kind);
+    last_layer_ = std::max(last_layer_, last_layer_needs(kind));
     if (Projectors<float>* p = strategies_.back()->projectors()) {
       GROK_CHECK(projectors_ == nullptr, "two strategies own projectors");
       projectors_ = p;

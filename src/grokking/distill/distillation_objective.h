@@ -25,7 +25,7 @@ class DistillationObjective : public Objective {
                         const DistillSettings& settings, int max_batch, uint64_t seed);
 
   std::vector<std::string> component_names() const override;
-  bool needs_full_last_layer() const override { return full_last_layer_; }
+  LastLayer last_layer() const override { return last_layer_; }
   ObjectiveSums loss_and_gradient(Transformer<float>& model, const float* logits,
                                   const int32_t* labels, const int32_t* example_ids, int batch,
                                   int normaliser, float* d_logits) override;
@@ -40,7 +40,7 @@ class DistillationObjective : public Objective {
  private:
   DistillSettings settings_;
   int classes_;
-  bool full_last_layer_ = false;
+  LastLayer last_layer_ = LastLayer::kTrimmed;
   std::vector<std::unique_ptr<DistillStrategy<float>>> strategies_;
   Projectors<float>* projectors_ = nullptr;
 };

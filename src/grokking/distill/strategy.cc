@@ -54,7 +54,17 @@ TeacherNeeds teacher_needs(StrategyKind kind) {
   return needs;
 }
 
-bool taps_last_layer(StrategyKind kind) { return kind != StrategyKind::kLogit; }
+LastLayer last_layer_needs(StrategyKind kind) {
+  switch (kind) {
+    case StrategyKind::kLogit:
+      return LastLayer::kTrimmed;
+    case StrategyKind::kAttention:
+      return LastLayer::kAttentionMaps;
+    case StrategyKind::kFeature:
+      return LastLayer::kFull;
+  }
+  return LastLayer::kFull;
+}
 
 void check_student_shape(StrategyKind kind, const ModelConfig& teacher,
                          const ModelConfig& student) {

@@ -25,10 +25,11 @@ std::string to_string(StrategyKind kind);
 // Comma-separated names, each at most once, at least one.
 std::vector<StrategyKind> parse_strategies(const std::vector<std::string>& names);
 
-// What the strategy reads from the teacher, and whether it taps the student's last layer
-// (then the student's forward must compute all positions of it: ForwardOptions::full_last_layer).
+// What the strategy reads from the teacher, and how much of the student's last layer it taps
+// (ForwardOptions::last_layer): logit nothing beyond the logits, attention the attention maps
+// of every position, feature every hidden state at every position.
 TeacherNeeds teacher_needs(StrategyKind kind);
-bool taps_last_layer(StrategyKind kind);
+LastLayer last_layer_needs(StrategyKind kind);
 
 // UsageError if the strategy cannot pair the teacher's and student's intermediates: attention
 // needs the same depth and heads (one [B,H,T,T] map per layer), feature the same depth (2L+2

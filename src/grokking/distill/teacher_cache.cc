@@ -28,7 +28,9 @@ TeacherCache<S>::TeacherCache(const ModelConfig& config, const S* params, const 
   const int rows = std::max(1, std::min(chunk, size_));
   Transformer<S> teacher(config, rows);
   ForwardOptions options;  // inference: no dropout
-  options.full_last_layer = needs.attention || needs.hidden_states;
+  options.last_layer = needs.hidden_states ? LastLayer::kFull
+                       : needs.attention   ? LastLayer::kAttentionMaps
+                                           : LastLayer::kTrimmed;
   for (int begin = 0; begin < size_; begin += rows) {
     const int count = std::min(rows, size_ - begin);
     const S* logits =

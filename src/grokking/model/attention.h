@@ -1,10 +1,12 @@
 // The attention half of a pre-norm layer (REFERENCE.md §2):
 //   out = x + dropout(Attn(RMSNorm(x)) · Wo),  Attn = causal softmax(q·kᵀ/√dh)·v, RoPE on q, k.
-// Keys and values cover every position; queries, the output and the residual only `q_rows`
-// (all rows, or the last position for the trimmed last layer). In layer 0 a TokenTable
+// Keys and values cover every position; queries and attention maps `q_rows`, the output and
+// the residual `out_rows` (all rows, or the last position for the trimmed last layer, whose
+// queries may still cover every position for attention-map taps). In layer 0 a TokenTable
 // (token_table.h) replaces the norm and the q, k, v projections of every row.
 #pragma once
 
+#include <algorithm>
 #include <cstdint>
 
 #include "grokking/model/attention_core.h"
@@ -57,7 +59,7 @@ struct AttentionScratch {
   S* t3;
 };
 
-// x [B*T, D] → out [B*T, D] (q_rows only); dropout null = off. table (layer 0 only, nullable):
+// x [B*T, D] → out [B*T, D] (out_rows only); dropout null = off. table (layer 0 only, nullable):
 // x is embedding rows of table->tokens, and the norm and projections go through the table.
 template <typename S>
 void attention_forward(const AttentionParams<S>& p, const LayerShape& shape,
@@ -65,7 +67,7 @@ void attention_forward(const AttentionParams<S>& p, const LayerShape& shape,
                        const AttentionSaved<S>& saved, const AttentionScratch<S>& scratch, S* out,
                        const TokenTable<S>* table = nullptr) {
   const int d = shape.dim;
-  const RowSet all = shape.kv_rows(), qr = shape.q_rows();
+  const RowSet all = shape.kv_rows(), qr = shape.q_rows(), orows = shape.out_rows();
   if (table) {
     token_table_forward(p.norm_scale, p.wq, p.wk, p.wv, shape, *table, saved.q, saved.k, saved.v);
   } else {
@@ -79,12 +81,12 @@ void attention_forward(const AttentionParams<S>& p, const LayerShape& shape,
   attention_core_forward(shape.batch, shape.seq_len, shape.heads, shape.head_dim(), qr.first,
                          saved.q, saved.k, saved.v, saved.probs, saved.ctx);
   S* proj = scratch.t0;
-  gemm_rows(qr, Trans::kNo, d, d, saved.ctx, p.wo, S(0), proj);
-  if (dropout) dropout_mask(*dropout, qr, d, saved.mask);
+  gemm_rows(orows, Trans::kNo, d, d, saved.ctx, p.wo, S(0), proj);
+  if (dropout) dropout_mask(*dropout, orows, d, saved.mask);
   const S keep_scale = dropout ? static_cast<S>(dropout->keep_scale()) : S(1);
-#pragma omp parallel for if (static_cast <long>(qr.count) * d >= kParallelMinElements)
-  for (int i = 0; i < qr.count; ++i) {
-    const std::ptrdiff_t o = static_cast<std::ptrdiff_t>(qr.row(i)) * d;
+#pragma omp parallel for if (static_cast <long>(orows.count) * d >= kParallelMinElements)
+  for (int i = 0; i < orows.count; ++i) {
+    const std::ptrdiff_t o = static_cast<std::ptrdiff_t>(orows.row(i)) * d;
     if (dropout) {
       const uint8_t* m = saved.mask + o;
 #pragma omp simd
@@ -96,7 +98,7 @@ void attention_forward(const AttentionParams<S>& p, const LayerShape& shape,
   }
 }
 
-// d_resid [B*T, D]: on entry dL/d(out) (zero outside q_rows), on exit dL/dx (every row).
+// d_resid [B*T, D]: on entry dL/d(out) (zero outside out_rows), on exit dL/dx (every row).
 // d_probs_tap [B,H,T,T] (nullable) is added to dL/dprobs. grads accumulate. With the table
 // forward used, the part of dL/dx through the norm goes to table->d_embedding instead, and
 // d_resid keeps only the skip path.
@@ -107,23 +109,25 @@ void attention_backward(const AttentionParams<S>& p, const LayerShape& shape,
                         const AttentionScratch<S>& scratch, const AttentionGrads<S>& g, S* d_resid,
                         const TokenTable<S>* table = nullptr) {
   const int d = shape.dim;
-  const RowSet all = shape.kv_rows(), qr = shape.q_rows();
+  const RowSet all = shape.kv_rows(), qr = shape.q_rows(), orows = shape.out_rows();
   const S* d_proj = d_resid;  // the skip passes dL/dout through unchanged
   if (dropout) {
     const S keep_scale = static_cast<S>(dropout->keep_scale());
     S* t = scratch.t0;
-#pragma omp parallel for if (static_cast <long>(qr.count) * d >= kParallelMinElements)
-    for (int i = 0; i < qr.count; ++i) {
-      const std::ptrdiff_t o = static_cast<std::ptrdiff_t>(qr.row(i)) * d;
+#pragma omp parallel for if (static_cast <long>(orows.count) * d >= kParallelMinElements)
+    for (int i = 0; i < orows.count; ++i) {
+      const std::ptrdiff_t o = static_cast<std::ptrdiff_t>(orows.row(i)) * d;
       const uint8_t* m = saved.mask + o;
 #pragma omp simd
       for (int j = 0; j < d; ++j) t[o + j] = d_resid[o + j] * (S(m[j]) * keep_scale);
     }
     d_proj = t;
   }
-  gemm_rows_weight_grad(qr, d, d, saved.ctx, d_proj, g.wo);
+  gemm_rows_weight_grad(orows, d, d, saved.ctx, d_proj, g.wo);
   S* d_ctx = scratch.t1;
-  gemm_rows(qr, Trans::kYes, d, d, d_proj, p.wo, S(0), d_ctx);
+  // Queries without an output (attention-map taps only) get no gradient through ctx.
+  if (qr.count != orows.count) std::fill_n(d_ctx, static_cast<std::ptrdiff_t>(all.count) * d, S(0));
+  gemm_rows(orows, Trans::kYes, d, d, d_proj, p.wo, S(0), d_ctx);
   S* d_q = scratch.t0;  // d_proj is dead from here on
   S* d_k = scratch.t2;
   S* d_v = scratch.t3;

@@ -51,12 +51,12 @@ struct FfnScratch {
   S* d0;
 };
 
-// x [B*T, D] → out [B*T, D] (q_rows of shape only); dropout null = off.
+// x [B*T, D] → out [B*T, D] (out_rows of shape only); dropout null = off.
 template <typename S>
 void ffn_forward(const FfnParams<S>& p, const LayerShape& shape, const DropoutSite* dropout,
                  const S* x, const FfnSaved<S>& saved, S* out) {
   const int d = shape.dim, f = 4 * shape.dim;
-  const RowSet rows = shape.q_rows();
+  const RowSet rows = shape.out_rows();
   rms_norm_forward(rows, d, x, p.norm_scale, saved.xn, saved.inv_rms);
   gemm_rows(rows, Trans::kNo, f, d, saved.xn, p.w1, S(0), saved.a);
   gemm_rows(rows, Trans::kNo, f, d, saved.xn, p.w3, S(0), saved.b);
@@ -72,13 +72,13 @@ void ffn_forward(const FfnParams<S>& p, const LayerShape& shape, const DropoutSi
   gemm_rows(rows, Trans::kNo, d, f, saved.g, p.w2, S(1), out);
 }
 
-// d_resid [B*T, D]: on entry dL/d(out) (q_rows), on exit dL/dx (q_rows). grads accumulate.
+// d_resid [B*T, D]: on entry dL/d(out) (out_rows), on exit dL/dx (out_rows). grads accumulate.
 template <typename S>
 void ffn_backward(const FfnParams<S>& p, const LayerShape& shape, const DropoutSite* dropout,
                   const S* x, const FfnSaved<S>& saved, const FfnScratch<S>& scratch,
                   const FfnGrads<S>& g, S* d_resid) {
   const int d = shape.dim, f = 4 * shape.dim;
-  const RowSet rows = shape.q_rows();
+  const RowSet rows = shape.out_rows();
   gemm_rows_weight_grad(rows, f, d, saved.g, d_resid, g.w2);
   S* d_a = scratch.f0;
   S* d_b = scratch.f1;

@@ -29,10 +29,16 @@ struct LayerShape {
   int seq_len;
   int dim;
   int heads;
-  bool last_only;  // compute queries and outputs for position T-1 only
+  bool last_only;            // compute outputs (and queries) for position T-1 only
+  bool all_queries = false;  // with last_only: queries and attention maps still at every position
   int head_dim() const { return dim / heads; }
+  // Keys and values; queries and attention maps; attention output, residual and FFN.
   RowSet kv_rows() const { return all_rows(batch, seq_len); }
   RowSet q_rows() const {
+    return last_only && !all_queries ? last_position_rows(batch, seq_len)
+                                     : all_rows(batch, seq_len);
+  }
+  RowSet out_rows() const {
     return last_only ? last_position_rows(batch, seq_len) : all_rows(batch, seq_len);
   }
 };

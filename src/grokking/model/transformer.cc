@@ -155,9 +155,14 @@ struct Transformer<S>::Impl {
     return {g + o[0], g + o[1], g + o[2], g + o[3]};
   }
 
-  bool trimmed() const { return config.pool == Pool::kCls && !opts.full_last_layer; }
+  bool trimmed() const { return config.pool == Pool::kCls && opts.last_layer != LastLayer::kFull; }
   LayerShape shape(int l) const {
-    return {batch, config.seq_len, config.dim, config.heads, trimmed() && l == config.depth - 1};
+    return {batch,
+            config.seq_len,
+            config.dim,
+            config.heads,
+            trimmed() && l == config.depth - 1,
+            opts.last_layer == LastLayer::kAttentionMaps};
   }
   // Layer 0's token table over this forward's tokens; d_embedding (null here) is set by backward.
   TokenTable<S> token_table(const S* params) const {
@@ -242,7 +247,7 @@ const S* Transformer<S>::forward(const S* params, const int32_t* tokens, int bat
                 m.hs[2 * l + 1], m.ffn_saved(l), m.hs[2 * l + 2]);
   }
   const int top = 2 * c.depth;
-  rms_norm_forward(m.shape(c.depth - 1).q_rows(), c.dim, m.hs[top], params + m.off_final_norm,
+  rms_norm_forward(m.shape(c.depth - 1).out_rows(), c.dim, m.hs[top], params + m.off_final_norm,
                    m.hs[top + 1], m.inv_final);
   head_forward(c.pool, batch, c.seq_len, c.dim, c.n_classes, m.hs[top + 1], params + m.off_output,
                m.pooled, m.logits);
@@ -256,7 +261,7 @@ void Transformer<S>::backward(const S* params, const S* d_logits, S* grads) {
   GROK_CHECK(m.forwarded, "Transformer::backward called before forward");
   const int rows = m.batch * c.seq_len, top = 2 * c.depth;
   const RowSet all = all_rows(m.batch, c.seq_len);
-  const RowSet top_rows = m.shape(c.depth - 1).q_rows();
+  const RowSet top_rows = m.shape(c.depth - 1).out_rows();
   TokenTable<S> table = m.token_table(params);
   table.d_embedding = grads + m.off_embedding;
 
@@ -274,7 +279,7 @@ void Transformer<S>::backward(const S* params, const S* d_logits, S* grads) {
     const DropoutSite attn_site = m.dropout_site(2 * l), ffn_site = m.dropout_site(2 * l + 1);
     ffn_backward(m.ffn_params(params, l), shape, m.dropout_on() ? &ffn_site : nullptr,
                  m.hs[2 * l + 1], m.ffn_saved(l), m.ffn_scratch(), m.ffn_grads(grads, l), m.d_h);
-    m.add_state_tap(2 * l + 1, shape.q_rows(), m.d_h);
+    m.add_state_tap(2 * l + 1, shape.out_rows(), m.d_h);
     attention_backward(
         m.attention_params(params, l), shape, m.rope, m.dropout_on() ? &attn_site : nullptr,
         m.hs[2 * l], m.attn[l], m.d_probs_used[l] ? m.d_probs[l] : nullptr, m.attention_scratch(),

@@ -17,14 +17,21 @@
 
 namespace grok {
 
+// How much of the last layer a cls-pooled forward computes (mean pooling reads every position,
+// so it always computes the whole layer).
+enum class LastLayer {
+  kTrimmed,        // position T-1 only: what the head reads
+  kAttentionMaps,  // and the queries and attention maps of every position (attention-map taps)
+  kFull,           // every position (hidden-state taps)
+};
+
 struct ForwardOptions {
-  bool training = false;         // dropout on (inverted, Philox-driven)
-  uint64_t dropout_seed = 0;     // Philox key of the dropout masks
-  uint64_t step = 0;             // global step: masks are a pure function of (seed, step, site)
-  int first_example = 0;         // these examples are first_example.. of a larger batch (a
-                                 // shard): dropout masks are the ones they have there
-  bool full_last_layer = false;  // with cls pooling, compute every position of the last layer
-                                 // (needed by taps); otherwise only what the head reads
+  bool training = false;      // dropout on (inverted, Philox-driven)
+  uint64_t dropout_seed = 0;  // Philox key of the dropout masks
+  uint64_t step = 0;          // global step: masks are a pure function of (seed, step, site)
+  int first_example = 0;      // these examples are first_example.. of a larger batch (a
+                              // shard): dropout masks are the ones they have there
+  LastLayer last_layer = LastLayer::kTrimmed;
 };
 
 template <typename S>
@@ -48,8 +55,9 @@ class Transformer {
 
   // Taps, valid after forward. hidden_state(k) [B,T,D], k in [0, 2L+2): embedding output,
   // after attention of layer 1, after FFN of layer 1, ..., after FFN of the last layer, final
-  // norm output. attention_probs(l) [B,H,T,T]. With cls pooling and !full_last_layer, the
-  // last layer's rows and the final norm hold only position T-1 (others are unspecified).
+  // norm output. attention_probs(l) [B,H,T,T]. With cls pooling and a last_layer other than
+  // kFull, the last layer's rows and the final norm hold only position T-1 (others are
+  // unspecified), and so does its attention map unless last_layer is kAttentionMaps.
   const S* hidden_state(int k) const;
   const S* attention_probs(int layer) const;
   // Gradient seeds at the taps (same shapes), zeroed by forward; add into them before backward.

@@ -23,8 +23,8 @@ class Objective {
   virtual ~Objective() = default;
   // Extra history columns (e.g. logit_loss), summed per batch and averaged per epoch.
   virtual std::vector<std::string> component_names() const { return {}; }
-  // Whether the model must compute every position of its last layer (taps on it).
-  virtual bool needs_full_last_layer() const { return false; }
+  // How much of the model's last layer the objective reads (taps on it).
+  virtual LastLayer last_layer() const { return LastLayer::kTrimmed; }
   // Called after forward on `batch` examples, which are the whole step or one shard of a step
   // of `normaliser` examples (train/sharded_model.h). example_ids [B] index the training split;
   // labels [B]. Writes d_logits [B,C] = d(objective summed over these examples / normaliser)

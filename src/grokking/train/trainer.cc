@@ -178,7 +178,7 @@ TrainResult run_training(const TrainerSetup& setup, const Split& split) {
       options.training = true;
       options.dropout_seed = config.task.seed;
       options.step = static_cast<uint64_t>(state.step);
-      options.full_last_layer = objective.needs_full_last_layer();
+      options.last_layer = objective.last_layer();
       const ObjectiveSums sums =
           model.train_step(params.data(), batch_tokens.data(), batch_labels.data(), ids, count,
                            options, objective, grads.data());
