@@ -2,7 +2,8 @@
 # (scripts/install-deps.sh, sudo when not root), then configure and build a release build.
 #   make run   - run the main job
 #   make test  - run the test suite through ctest
-#   make bench - run the benchmarks (GEMM kernels, then the default run end to end)
+#   make bench - run the benchmarks (GEMM kernels, the model's step and layers, then the
+#                default teacher, a 0.5x distillation and its from-scratch student end to end)
 PRESET ?= release
 BUILD_DIR := build/$(PRESET)
 JOBS ?= $(shell nproc)
@@ -37,6 +38,7 @@ test-all: build $(VENV)/bin/python
 
 bench: build
 	$(BUILD_DIR)/bench/bench_gemm --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
+	$(BUILD_DIR)/bench/bench_model --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
 	bench/run_e2e.py --grokking $(BUILD_DIR)/grokking --runs 3 --threads 2 --out $(BUILD_DIR)/e2e.json
 
 clean:

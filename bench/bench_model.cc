@@ -48,11 +48,6 @@ constexpr int kEvalChunk = 512;
 
 ModelConfig default_config() { return ModelConfig{}; }  // the defaults are the teacher's
 
-FlopModel flop_model(const ModelConfig& c) {
-  return {c.seq_len,   c.depth,     c.dim,        c.heads,
-          c.ffn_dim(), c.n_classes, c.vocab_size, c.pool == Pool::kCls};
-}
-
 Buffer<float> random_buffer(std::size_t size, uint64_t step, float scale) {
   const Philox rng(7, RngPurpose::kTest, step);
   Buffer<float> out(size);
@@ -189,7 +184,7 @@ struct LayerBench {
 // GEMM FLOPs of one forward of this half: layer 0 (table), or layer 1 = the last layer of
 // the depth-2 model, trimmed or (for the full-layer halves) not.
 double half_flops(Half half) {
-  FlopModel m = flop_model(default_config());
+  FlopModel m = flop_model(default_config(), LastLayer::kTrimmed);
   m.trimmed_last_layer = half == Half::kAttentionLast || half == Half::kFfnLast;
   const LayerFlops f = layer_forward_flops(m, kBatch, half == Half::kAttentionTable ? 0 : 1);
   return half == Half::kFfn || half == Half::kFfnLast ? f.ffn : f.attention;
@@ -258,7 +253,7 @@ void run_step(benchmark::State& state, int threads, int shards) {
     bench.train_step(step++);
     benchmark::ClobberMemory();
   }
-  set_counters(state, training_step_flops(flop_model(bench.c), kBatch).total);
+  set_counters(state, training_step_flops(flop_model(bench.c, LastLayer::kTrimmed), kBatch).total);
 }
 
 void run_eval(benchmark::State& state, int threads, int shards) {
@@ -269,7 +264,8 @@ void run_eval(benchmark::State& state, int threads, int shards) {
   double flops = 0;  // chunk by chunk, as the pass runs (the count depends on the chunk size)
   const int piece = std::min(kEvalChunk, (kBatch + shards - 1) / shards);  // sharded_model.cc
   for (int begin = 0; begin < kEvalExamples; begin += piece)
-    flops += eval_flops(flop_model(bench.c), std::min(piece, kEvalExamples - begin));
+    flops += eval_flops(flop_model(bench.c, LastLayer::kTrimmed),
+                        std::min(piece, kEvalExamples - begin));
   set_counters(state, flops);
 }
 

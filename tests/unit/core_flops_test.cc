@@ -59,6 +59,18 @@ constexpr double kTrimmedTableLayer = 2.0 * 7 * 8 * 8              // q table [7
                                       + 2.0 * 3 * 32 * 8           // W3
                                       + 2.0 * 3 * 8 * 32;          // W2
 
+// The trimmed last layer keeping every attention map: q, scores and probs·v for all 12 rows,
+// o and the FFN for the 3 output rows.
+constexpr double kMapsLayer = 2.0 * 12 * 8 * 8             // q  [12,8]·[8,8]
+                              + 2.0 * 12 * 8 * 8           // k
+                              + 2.0 * 12 * 8 * 8           // v
+                              + 2.0 * 3 * 8 * 8            // o  [3,8]·[8,8]
+                              + 3 * 2 * (2.0 * 4 * 4 * 4)  // scores: per (b, h) [4,4]·[4,4]
+                              + 3 * 2 * (2.0 * 4 * 4 * 4)  // probs·v
+                              + 2.0 * 3 * 32 * 8           // W1 [3,8]·[8,32]
+                              + 2.0 * 3 * 32 * 8           // W3
+                              + 2.0 * 3 * 8 * 32;          // W2 [3,32]·[32,8]
+
 constexpr double kHead = 2.0 * 3 * 11 * 8;  // [3,8]·[8,11]
 
 TEST(Flops, HandCountOfTinyConfig) {
@@ -83,6 +95,15 @@ TEST(Flops, HandCountOfTinyConfig) {
   EXPECT_EQ(training_step_flops(tiny(1, true), kB).forward, kTrimmedTableLayer + kHead);
   EXPECT_EQ(training_step_flops(tiny(3, true), kB).forward,
             kTableLayer + kFullLayer + kTrimmedLayer + kHead);
+}
+
+TEST(Flops, TrimmedLayerWithEveryAttentionMap) {
+  EXPECT_EQ(kMapsLayer, 4608.0 + 384.0 + 1536.0 + 4608.0);  // q k v, o, attention core, FFN
+  FlopModel m = tiny(2, true);
+  m.all_last_queries = true;
+  EXPECT_EQ(training_step_flops(m, kB).forward, kTableLayer + kMapsLayer + kHead);
+  m.trimmed_last_layer = false;  // without trimming there is nothing to keep
+  EXPECT_EQ(training_step_flops(m, kB).forward, kTableLayer + kFullLayer + kHead);
 }
 
 TEST(Flops, TokenTableOnlyWhenTheVocabularyHasFewerRows) {

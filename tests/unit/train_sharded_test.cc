@@ -147,6 +147,31 @@ TEST(ShardedModel, ShardMasksAreTheBatchRows) {
   EXPECT_FALSE(std::equal(shard.begin(), shard.end(), whole.begin()));
 }
 
+// The FLOP count adds up what each shard ran: two shards of 5 and 6 examples, then an
+// evaluation of 23 examples in pieces of 6 (the shard capacity caps the chunk of 8).
+TEST(ShardedModel, CountsTheFlopsEachShardRan) {
+  const ModelConfig c = tiny();
+  CrossEntropyObjective objective(c.n_classes);
+  std::vector<float> params(param_layout(c).total_size(), 0.01f);
+  const std::vector<int32_t> tokens = testing::random_tokens(kBatch * c.seq_len, c.vocab_size, 4);
+  std::vector<int32_t> labels(kBatch, 1), ids(kBatch, 0);
+  std::vector<float> grads(params.size(), 0.0f);
+  ShardedModel model(c, 12, 2);
+  ForwardOptions opts;
+  opts.last_layer = LastLayer::kAttentionMaps;
+  model.train_step(params.data(), tokens.data(), labels.data(), ids.data(), kBatch, opts,
+                   objective, grads.data());
+  const FlopModel maps = flop_model(c, LastLayer::kAttentionMaps);
+  const double step = training_step_flops(maps, 5).total + training_step_flops(maps, 6).total;
+  EXPECT_EQ(model.gemm_flops(), step);
+  Dataset data;
+  data.tokens = testing::random_tokens(23 * c.seq_len, c.vocab_size, 8);
+  data.labels.assign(23, 0);
+  model.evaluate(params.data(), data, 8);
+  const FlopModel trimmed = flop_model(c, LastLayer::kTrimmed);
+  EXPECT_EQ(model.gemm_flops(), step + 3 * eval_flops(trimmed, 6) + eval_flops(trimmed, 5));
+}
+
 TEST(ShardedModel, ShardCountRule) {
   if (!gemm_runs_per_thread()) {
     EXPECT_EQ(shard_count(8, 4096), 1);

@@ -1,13 +1,14 @@
-// The count, with R = B·T rows, dh = D/H (so H·dh = D) and Q the query rows (R for a full
-// layer, B for the trimmed last layer, one per sequence):
+// The count, with R = B·T rows, dh = D/H (so H·dh = D), Q the query rows (R for a full
+// layer, B for the trimmed last layer, one per sequence, R again when it keeps every
+// attention map) and O the output rows (R, or B for the trimmed last layer):
 //
 //   q, k, v        3 · 2·P·D·D     P = V in layer 0 when V < R (the token table: the norm and
 //                                  the projections per vocabulary entry, then gathered);
 //                                  otherwise P = Q for q, R for k and v (every position is a key)
-//   o              2·Q·D·D
+//   o              2·O·D·D
 //   scores q·kᵀ    2·B·H·(Q/B)·T·dh   (the whole query × key block, masked or not)
 //   probs·v        2·B·H·(Q/B)·T·dh
-//   FFN W1, W3, W2 3 · 2·Q·D·F
+//   FFN W1, W3, W2 3 · 2·O·D·F
 //   head           2·B·D·C         (pooled rows: one per sequence for cls and for mean)
 //
 //   forward  = the layers + head
@@ -37,16 +38,16 @@ LayerFlops layer_flops(const FlopModel& m, double batch, int layer) {
   const double dim = m.dim, head_dim = static_cast<double>(m.dim) / m.heads;
   const double tokens = batch * m.seq_len;
   const bool trimmed = m.trimmed_last_layer && layer == m.depth - 1;
-  const double query_rows = trimmed ? 1 : m.seq_len;  // per sequence
-  const double queries = batch * query_rows;
+  const double query_rows = trimmed && !m.all_last_queries ? 1 : m.seq_len;  // per sequence
+  const double queries = batch * query_rows, outputs = batch * (trimmed ? 1 : m.seq_len);
   const bool table = layer == 0 && m.vocab_size < tokens;  // model/token_table.h
   LayerFlops f;
   f.attention = (table ? 3 * gemm_flops(m.vocab_size, dim, dim)   // q, k, v on the table
                        : gemm_flops(queries, dim, dim)            // q
                              + 2 * gemm_flops(tokens, dim, dim))  // k, v
-                + gemm_flops(queries, dim, dim)                   // o
+                + gemm_flops(outputs, dim, dim)                   // o
                 + 2 * batch * m.heads * gemm_flops(query_rows, m.seq_len, head_dim);
-  f.ffn = 3 * gemm_flops(queries, m.ffn_dim, dim);  // W1, W3, W2
+  f.ffn = 3 * gemm_flops(outputs, m.ffn_dim, dim);  // W1, W3, W2
   return f;
 }
 

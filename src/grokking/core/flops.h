@@ -22,6 +22,9 @@ struct FlopModel {
   // cls pooling without taps: the last layer computes queries, attention output and FFN for
   // the last position only (mean pooling cannot trim).
   bool trimmed_last_layer = false;
+  // With trimmed_last_layer: queries and attention maps still at every position (attention-map
+  // taps), output projection and FFN at the last only.
+  bool all_last_queries = false;
 };
 
 struct FlopCount {

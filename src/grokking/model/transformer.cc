@@ -197,6 +197,13 @@ struct Transformer<S>::Impl {
   }
 };
 
+FlopModel flop_model(const ModelConfig& c, LastLayer last_layer) {
+  const bool trimmed = c.pool == Pool::kCls && last_layer != LastLayer::kFull;
+  return {c.seq_len,    c.depth,     c.dim,
+          c.heads,      c.ffn_dim(), c.n_classes,
+          c.vocab_size, trimmed,     trimmed && last_layer == LastLayer::kAttentionMaps};
+}
+
 template <typename S>
 Transformer<S>::Transformer(const ModelConfig& config, int max_batch)
     : impl_(std::make_unique<Impl>(config, max_batch)) {}

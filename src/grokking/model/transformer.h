@@ -13,6 +13,7 @@
 #include <cstdint>
 #include <memory>
 
+#include "grokking/core/flops.h"
 #include "grokking/model/model_config.h"
 
 namespace grok {
@@ -33,6 +34,9 @@ struct ForwardOptions {
                               // shard): dropout masks are the ones they have there
   LastLayer last_layer = LastLayer::kTrimmed;
 };
+
+// The FLOP-count model (core/flops.h) of this config's forward with `last_layer`.
+FlopModel flop_model(const ModelConfig& config, LastLayer last_layer);
 
 template <typename S>
 class Transformer {

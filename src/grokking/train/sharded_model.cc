@@ -51,6 +51,8 @@ ObjectiveSums ShardedModel::train_step(const float* params, const int32_t* token
   const auto begin = [&](int s) { return static_cast<int>(int64_t{batch} * s / count); };
   const auto size = [&](int s) { return begin(s + 1) - begin(s); };
 
+  for (int s = 0; s < count; ++s)
+    gemm_flops_ += training_step_flops(flop_model(config(), opts.last_layer), size(s)).total;
   std::vector<const float*> logits(count);
   for_each_shard(count, [&](int s) {
     ForwardOptions shard_opts = opts;
@@ -91,6 +93,9 @@ LossSum ShardedModel::evaluate(const float* params, const Dataset& data, int chu
   const int count = std::min(shards(), std::max(1, pieces));
   const int classes = config().n_classes, t = config().seq_len;
   std::vector<LossSum> parts(pieces);
+  for (int i = 0; i < pieces; ++i)
+    gemm_flops_ += eval_flops(flop_model(config(), LastLayer::kTrimmed),
+                              std::min(piece, data.size() - i * piece));
   for_each_shard(count, [&](int s) {
     for (int i = s; i < pieces; i += count) {
       const int begin = i * piece, size = std::min(piece, data.size() - begin);

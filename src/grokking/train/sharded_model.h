@@ -50,12 +50,16 @@ class ShardedModel {
   // summed in piece order.
   LossSum evaluate(const float* params, const Dataset& data, int chunk);
 
+  // GEMM FLOPs of every step and evaluation so far (core/flops.h: as the shards ran them).
+  double gemm_flops() const { return gemm_flops_; }
+
  private:
   // fn(s) for every shard s < count, each on its own thread when count > 1.
   template <typename Fn>
   void for_each_shard(int count, const Fn& fn);
 
   int shard_capacity_ = 0;
+  double gemm_flops_ = 0;
   std::vector<Transformer<float>> replicas_;
   std::vector<Buffer<float>> d_logits_;     // per shard [capacity, C]
   std::vector<Buffer<float>> shard_grads_;  // shards 1..: their gradients before the sum

@@ -74,7 +74,9 @@ void declare_loop_options(OptionSet& options, TrainConfig& config) {
   options.add_switch("overwrite", &config.overwrite, "replace an existing run in save_dir");
   options.not_saved();
   options.group("Execution");
-  options.add("threads", &config.threads, "threads for this run (0: all cores)");
+  options.add("threads", &config.threads,
+              "threads for this run (0: all cores); each batch is cut into one shard per "
+              "thread (at least 64 examples each); a run is bit-reproducible for a given count");
   options.not_saved();
   options.add("log_every", &config.log_every, "print a progress line every N epochs");
   options.alias("log_interval");

@@ -159,6 +159,7 @@ TrainResult run_training(const TrainerSetup& setup, const Split& split) {
           : int64_t{steps_in_epoch} * config.epochs;
   const Stopwatch wall;
   const double elapsed_before = state.elapsed_s;
+  const int64_t epoch_before = state.epoch;
   const int64_t step_before = state.step;
   int exit_code = 0;
 
@@ -283,7 +284,14 @@ TrainResult run_training(const TrainerSetup& setup, const Split& split) {
       {"wall_s_this_process", wall.seconds()},
       {"steps_per_s", wall.seconds() > 0 ? (state.step - step_before) / wall.seconds() : 0.0},
       {"peak_rss_mb", static_cast<double>(peak_rss_bytes()) / (1 << 20)},
-      {"threads", num_threads()}};
+      {"threads", num_threads()},
+      {"shards", model.shards()}};
+  // The matrix products this process ran (core/flops.h), for FLOP-bound comparisons.
+  const double gflop = model.gemm_flops() / 1e9;
+  const int64_t epochs_here = state.epoch - epoch_before;
+  s["timing"]["gemm_gflop"] = gflop;
+  s["timing"]["gemm_gflop_per_epoch"] = epochs_here > 0 ? gflop / epochs_here : 0.0;
+  s["timing"]["gemm_gflop_per_s"] = wall.seconds() > 0 ? gflop / wall.seconds() : 0.0;
   s["versions"] = nlohmann::ordered_json{{"grokking", GROK_VERSION},
                                          {"gemm", gemm_backend_name()},
                                          {"compiler", std::string(__VERSION__)}};
