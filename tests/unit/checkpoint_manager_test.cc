@@ -203,6 +203,18 @@ TEST_F(CheckpointManagerTest, RetentionKeepsNewestAndEveryKthEpoch) {
   CheckpointManager every3(dir_, RetentionPolicy{.keep = 2, .keep_every = 3});
   for (int epoch = 1; epoch <= 8; ++epoch) save(every3, 10 * epoch, epoch);
   EXPECT_EQ(steps(every3), (std::vector<int64_t>{80, 70, 60, 30}));
+
+  // Checkpoints saved inside an epoch (a signal) record the epochs completed, 9 and 12 here
+  // (multiples of 3), but are not epoch ends: keep_every drops them once they are not newest.
+  CheckpointWrite inside = make_write(95, 9);
+  inside.mid_epoch = true;
+  every3.save(inside);
+  inside = make_write(125, 12);
+  inside.mid_epoch = true;
+  every3.save(inside);
+  save(every3, 130, 13);
+  save(every3, 140, 14);
+  EXPECT_EQ(steps(every3), (std::vector<int64_t>{140, 130, 60, 30}));
 }
 
 TEST_F(CheckpointManagerTest, RetentionNeverRemovesTheProtectedStep) {

@@ -31,11 +31,12 @@ void rename_or_throw(const fs::path& from, const fs::path& to) {
   if (std::rename(from.c_str(), to.c_str()) != 0) throw_rename_error(from, to, errno);
 }
 
-// The epoch recorded in a step directory's state.json, if readable.
-std::optional<int64_t> read_epoch(const fs::path& step_dir) {
+// The epoch a step directory's state.json records, if readable and saved at an epoch's end.
+std::optional<int64_t> read_epoch_end(const fs::path& step_dir) {
   try {
     const auto state = read_json_file(step_dir / kStateFile);
-    if (state.is_object() && state.contains("epoch") && state["epoch"].is_number_integer())
+    if (state.is_object() && state.contains("epoch") && state["epoch"].is_number_integer() &&
+        !state.value("mid_epoch", false))
       return state["epoch"].get<int64_t>();
   } catch (const Error&) {
   }
@@ -157,6 +158,7 @@ SaveResult CheckpointManager::save(const CheckpointWrite& write) {
     state["format_version"] = kCheckpointFormatVersion;
     state["step"] = write.step;
     state["epoch"] = write.epoch;
+    if (write.mid_epoch) state["mid_epoch"] = true;
     state["files"] = nlohmann::json::object();
     for (const auto& [file, tensors] :
          {std::pair{kModelFile, &write.model}, std::pair{kOptimizerFile, &write.optimizer}}) {
@@ -263,7 +265,7 @@ std::vector<fs::path> CheckpointManager::prune(int64_t newest_step) const {
       keep = keep || rank < policy_.keep;
       ++rank;
       if (!keep && policy_.keep_every > 0) {
-        const auto epoch = read_epoch(entry.path);
+        const auto epoch = read_epoch_end(entry.path);
         keep = epoch && *epoch % policy_.keep_every == 0;
       }
     }

@@ -36,7 +36,7 @@ std::optional<int64_t> parse_step_dir_name(std::string_view name);
 
 struct RetentionPolicy {
   int keep = 3;        // newest step directories kept (>= 1)
-  int keep_every = 0;  // also keep every directory whose epoch is a multiple (0: off)
+  int keep_every = 0;  // also keep every epoch end whose epoch is a multiple (0: off)
 };
 
 struct StepEntry {
@@ -58,6 +58,8 @@ struct LatestValid {
 struct CheckpointWrite {
   int64_t step = 0;                       // global step (directory name)
   int64_t epoch = 0;                      // epochs completed
+  bool mid_epoch = false;                 // saved inside an epoch (a signal): never kept by
+                                          // keep_every, which keeps epoch ends
   std::vector<SafeTensorView> model;      // -> model.safetensors
   std::vector<SafeTensorView> optimizer;  // -> optimizer.safetensors
   // Caller's keys for state.json (e.g. "rng", "data_order"); must be an object and must not

@@ -9,8 +9,8 @@
 
 namespace grok {
 
-inline constexpr std::array<std::string_view, 5> kReservedStateKeys = {
-    "format_version", "step", "epoch", "files", "state_sha256"};
+inline constexpr std::array<std::string_view, 6> kReservedStateKeys = {
+    "format_version", "step", "epoch", "mid_epoch", "files", "state_sha256"};
 
 // Sets "state_sha256" to the SHA-256 of the compact dump of `state` without that key (keys
 // sorted, so parse -> dump reproduces the same text).

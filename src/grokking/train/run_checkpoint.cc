@@ -130,6 +130,7 @@ void RunCheckpointer::save(const TrainingState& state, const std::vector<Trainab
     counts.push_back(group.optimizer->count());
     write.optimizer.push_back(make_view(group.prefix + "count", {}, &counts.back()));
   }
+  write.mid_epoch = state.batch_in_epoch != 0;
   write.state = {
       {"rng",
        {{"algorithm", "philox4x32-10"}, {"seed", config_.task.seed}, {"dropout_step", state.step}}},

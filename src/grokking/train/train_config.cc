@@ -68,7 +68,8 @@ void declare_loop_options(OptionSet& options, TrainConfig& config) {
   options.add("checkpoint_every", &config.checkpoint_every,
               "save every N epochs (the final epoch is always saved)");
   options.add("keep", &config.keep, "checkpoints kept (newest)");
-  options.add("keep_every", &config.keep_every, "also keep every K-th epoch (0: none)");
+  options.add("keep_every", &config.keep_every,
+              "also keep the checkpoint of every K-th epoch end (0: none)");
   options.add_switch("resume", &config.resume, "continue from the newest valid checkpoint");
   options.not_saved();
   options.add_switch("overwrite", &config.overwrite, "replace an existing run in save_dir");
