@@ -8,6 +8,7 @@
 #include <cmath>
 #include <vector>
 
+#include "grokking/core/error.h"
 #include "grokking/core/gemm.h"
 #include "grokking/model/dropout.h"
 #include "grokking/train/sharded_model.h"
@@ -159,8 +160,8 @@ TEST(ShardedModel, CountsTheFlopsEachShardRan) {
   ShardedModel model(c, 12, 2);
   ForwardOptions opts;
   opts.last_layer = LastLayer::kAttentionMaps;
-  model.train_step(params.data(), tokens.data(), labels.data(), ids.data(), kBatch, opts,
-                   objective, grads.data());
+  model.train_step(params.data(), tokens.data(), labels.data(), ids.data(), kBatch, opts, objective,
+                   grads.data());
   const FlopModel maps = flop_model(c, LastLayer::kAttentionMaps);
   const double step = training_step_flops(maps, 5).total + training_step_flops(maps, 6).total;
   EXPECT_EQ(model.gemm_flops(), step);
@@ -170,6 +171,21 @@ TEST(ShardedModel, CountsTheFlopsEachShardRan) {
   model.evaluate(params.data(), data, 8);
   const FlopModel trimmed = flop_model(c, LastLayer::kTrimmed);
   EXPECT_EQ(model.gemm_flops(), step + 3 * eval_flops(trimmed, 6) + eval_flops(trimmed, 5));
+}
+
+// An error inside one shard's thread (here a token out of range in the second shard) reaches
+// the caller as the grok::Error it is, not as a terminate() from the parallel region.
+TEST(ShardedModel, AShardsErrorReachesTheCaller) {
+  const ModelConfig c = tiny();
+  CrossEntropyObjective objective(c.n_classes);
+  std::vector<float> params(param_layout(c).total_size(), 0.01f), grads(params.size(), 0.0f);
+  std::vector<int32_t> tokens = testing::random_tokens(kBatch * c.seq_len, c.vocab_size, 4);
+  tokens.back() = c.vocab_size;
+  std::vector<int32_t> labels(kBatch, 1), ids(kBatch, 0);
+  ShardedModel model(c, kBatch, 2);
+  EXPECT_THROW(model.train_step(params.data(), tokens.data(), labels.data(), ids.data(), kBatch,
+                                ForwardOptions{}, objective, grads.data()),
+               Error);
 }
 
 TEST(ShardedModel, ShardCountRule) {
