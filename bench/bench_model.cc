@@ -244,28 +244,27 @@ struct ModelBench {
   double eval_pass() { return model.evaluate(params.data(), data, kEvalChunk).loss; }
 };
 
+// FLOP/s counts what the trainer's model counts for one call (ShardedModel::gemm_flops: per
+// shard, per evaluation piece), taken over the warm-up call.
 void run_step(benchmark::State& state, int threads, int shards) {
   set_num_threads(threads);
   ModelBench bench(kBatch, shards);
   uint64_t step = 0;
   bench.train_step(step++);
+  const double flops = bench.model.gemm_flops();
   for (auto _ : state) {
     bench.train_step(step++);
     benchmark::ClobberMemory();
   }
-  set_counters(state, training_step_flops(flop_model(bench.c, LastLayer::kTrimmed), kBatch).total);
+  set_counters(state, flops);
 }
 
 void run_eval(benchmark::State& state, int threads, int shards) {
   set_num_threads(threads);
   ModelBench bench(kEvalExamples, shards);
   bench.eval_pass();
+  const double flops = bench.model.gemm_flops();
   for (auto _ : state) benchmark::DoNotOptimize(bench.eval_pass());
-  double flops = 0;  // chunk by chunk, as the pass runs (the count depends on the chunk size)
-  const int piece = std::min(kEvalChunk, (kBatch + shards - 1) / shards);  // sharded_model.cc
-  for (int begin = 0; begin < kEvalExamples; begin += piece)
-    flops += eval_flops(flop_model(bench.c, LastLayer::kTrimmed),
-                        std::min(piece, kEvalExamples - begin));
   set_counters(state, flops);
 }
 
