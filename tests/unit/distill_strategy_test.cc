@@ -86,7 +86,7 @@ TEST(DistillStrategy, ZeroLossAndGradientWhenStudentEqualsTeacher) {
   const auto tokens = batch_tokens(data);
   for (const StrategyKind kind : kKinds) {
     SCOPED_TRACE(name_of(kind));
-    auto strategy = make_strategy(kind, c, cache, StrategyOptions{2.0, kBatch, 1});
+    auto strategy = make_strategy(kind, c, cache, StrategyOptions{2.0, 1});
     if (auto* proj = strategy->projectors()) proj->set_identity();
     Transformer<double> student(c, kBatch);
     ForwardOptions opts;
@@ -94,8 +94,9 @@ TEST(DistillStrategy, ZeroLossAndGradientWhenStudentEqualsTeacher) {
     opts.last_layer = last_layer_needs(kind);
     const double* logits = student.forward(p.data(), tokens.data(), kBatch, opts);
     Vec d_logits(kBatch * c.n_classes, 0.0);
-    const double loss = strategy->add_loss_and_gradient(student, logits, kIds.data(), kBatch,
-                                                        kBatch, 1.0, d_logits.data());
+    const double loss = strategy->add_loss_and_gradient(
+        student, logits, kIds.data(), kBatch, kBatch, 1.0, d_logits.data(),
+        strategy->projectors() ? strategy->projectors()->grads() : nullptr);
     EXPECT_LE(std::abs(loss), 1e-24);
     EXPECT_LE(max_abs(d_logits.data(), d_logits.size()), 1e-13);
     for (int l = 0; l < c.depth; ++l)
@@ -119,7 +120,7 @@ void check_whole_model_gradient(StrategyKind kind, const ModelConfig& teacher_co
   const Dataset data = examples();
   const Vec tp = params_for(teacher_config, 5);
   const TeacherCache<double> cache(teacher_config, tp.data(), data, teacher_needs(kind), 512);
-  auto strategy = make_strategy(kind, student_config, cache, StrategyOptions{2.0, kBatch, 3});
+  auto strategy = make_strategy(kind, student_config, cache, StrategyOptions{2.0, 3});
   Vec p = params_for(student_config, 6);
   const auto tokens = batch_tokens(data);
   Transformer<double> student(student_config, kBatch);
@@ -131,11 +132,12 @@ void check_whole_model_gradient(StrategyKind kind, const ModelConfig& teacher_co
     const double* logits = student.forward(p.data(), tokens.data(), kBatch, opts);
     return weight / kBatch *
            strategy->add_loss_and_gradient(student, logits, kIds.data(), kBatch, kBatch, 0.0,
-                                           d_logits.data());
+                                           d_logits.data(), nullptr);
   };
   const double* logits = student.forward(p.data(), tokens.data(), kBatch, opts);
-  const double value = strategy->add_loss_and_gradient(student, logits, kIds.data(), kBatch, kBatch,
-                                                       weight, d_logits.data());
+  const double value = strategy->add_loss_and_gradient(
+      student, logits, kIds.data(), kBatch, kBatch, weight, d_logits.data(),
+      strategy->projectors() ? strategy->projectors()->grads() : nullptr);
   EXPECT_GT(value, 1e-6);
   Vec grads(p.size(), 0.0);
   student.backward(p.data(), d_logits.data(), grads.data());

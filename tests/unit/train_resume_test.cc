@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <atomic>
 #include <csignal>
 #include <filesystem>
 #include <nlohmann/json.hpp>
@@ -29,15 +30,15 @@ class StopAtStep : public Objective {
       : inner_(classes), stop_at_(stop_at), signal_(signal) {}
   ObjectiveSums loss_and_gradient(Transformer<float>& model, const float* logits,
                                   const int32_t* labels, const int32_t* example_ids, int batch,
-                                  int normaliser, float* d_logits) override {
+                                  int normaliser, float* d_logits, float* d_extra) override {
     if (++calls_ == stop_at_) request_stop(signal_);
-    return inner_.loss_and_gradient(model, logits, labels, example_ids, batch, normaliser,
-                                    d_logits);
+    return inner_.loss_and_gradient(model, logits, labels, example_ids, batch, normaliser, d_logits,
+                                    d_extra);
   }
 
  private:
   CrossEntropyObjective inner_;
-  int64_t calls_ = 0;
+  std::atomic<int64_t> calls_ = 0;  // shards call it side by side
   int64_t stop_at_;
   int signal_;
 };

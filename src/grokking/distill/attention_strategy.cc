@@ -13,7 +13,8 @@ AttentionStrategy<S>::AttentionStrategy(const ModelConfig& student, const Teache
 template <typename S>
 double AttentionStrategy<S>::add_loss_and_gradient(Transformer<S>& student, const S* /*logits*/,
                                                    const int32_t* example_ids, int batch,
-                                                   int normaliser, double weight, S* /*d_logits*/) {
+                                                   int normaliser, double weight, S* /*d_logits*/,
+                                                   S* /*d_projectors*/) {
   const int layers = student_.depth;
   const int64_t map = int64_t{student_.heads} * student_.seq_len * student_.seq_len;
   // Per example: (1/L) Σ_l Σ (s − t)² / (H·T·T); the step mean divides by its size as well.

@@ -13,7 +13,8 @@ class AttentionStrategy : public DistillStrategy<S> {
   AttentionStrategy(const ModelConfig& student, const TeacherCache<S>& teacher);
   StrategyKind kind() const override { return StrategyKind::kAttention; }
   double add_loss_and_gradient(Transformer<S>& student, const S* logits, const int32_t* example_ids,
-                               int batch, int normaliser, double weight, S* d_logits) override;
+                               int batch, int normaliser, double weight, S* d_logits,
+                               S* d_projectors) override;
 
  private:
   ModelConfig student_;

@@ -66,8 +66,7 @@ TrainResult run_distillation(const DistillPlan& plan) {
   const TeacherCache<float> cache(plan.teacher.config, plan.teacher.params.data(), split.train,
                                   needs,
                                   std::min(config.train.eval_batch_size, split.train.size()));
-  const int max_batch = std::min(config.train.batch_size, split.train.size());
-  DistillationObjective objective(config.train.model, cache, config.settings, max_batch,
+  DistillationObjective objective(config.train.model, cache, config.settings,
                                   config.train.task.seed);
 
   TrainerSetup setup;

@@ -14,13 +14,11 @@ const std::vector<StrategyKind> kColumns = {StrategyKind::kLogit, StrategyKind::
 
 DistillationObjective::DistillationObjective(const ModelConfig& student,
                                              const TeacherCache<float>& teacher,
-                                             const DistillSettings& settings, int max_batch,
-                                             uint64_t seed)
+                                             const DistillSettings& settings, uint64_t seed)
     : settings_(settings), classes_(student.n_classes) {
   settings_.validate();
   StrategyOptions options;
   options.temperature = settings.temperature;
-  options.max_batch = max_batch;
   options.seed = seed;
   for (const StrategyKind kind : settings.strategies) {
     strategies_.push_back(make_strategy(kind, student, teacher, options));
@@ -54,7 +52,8 @@ double DistillationObjective::weight(StrategyKind kind) const {
 ObjectiveSums DistillationObjective::loss_and_gradient(Transformer<float>& model,
                                                        const float* logits, const int32_t* labels,
                                                        const int32_t* example_ids, int batch,
-                                                       int normaliser, float* d_logits) {
+                                                       int normaliser, float* d_logits,
+                                                       float* d_extra) {
   ObjectiveSums sums;
   sums.components.assign(kColumns.size() + 1, 0.0);
   // Hard-label CE: (softmax − onehot)·α/normaliser written into d_logits (or zeros without it).
@@ -68,8 +67,8 @@ ObjectiveSums DistillationObjective::loss_and_gradient(Transformer<float>& model
   if (settings_.ground_truth) sums.loss += settings_.alpha * ce.loss;
   for (auto& strategy : strategies_) {
     const double w = weight(strategy->kind());
-    const double sum =
-        strategy->add_loss_and_gradient(model, logits, example_ids, batch, normaliser, w, d_logits);
+    const double sum = strategy->add_loss_and_gradient(model, logits, example_ids, batch,
+                                                       normaliser, w, d_logits, d_extra);
     const auto column = std::find(kColumns.begin(), kColumns.end(), strategy->kind());
     sums.components[column - kColumns.begin()] = sum;
     sums.loss += w * sum;

@@ -22,13 +22,13 @@ class DistillationObjective : public Objective {
   // UsageError if a strategy cannot pair the shapes (check_student_shape). The teacher cache
   // must outlive the objective. seed initialises the projectors.
   DistillationObjective(const ModelConfig& student, const TeacherCache<float>& teacher,
-                        const DistillSettings& settings, int max_batch, uint64_t seed);
+                        const DistillSettings& settings, uint64_t seed);
 
   std::vector<std::string> component_names() const override;
   LastLayer last_layer() const override { return last_layer_; }
   ObjectiveSums loss_and_gradient(Transformer<float>& model, const float* logits,
                                   const int32_t* labels, const int32_t* example_ids, int batch,
-                                  int normaliser, float* d_logits) override;
+                                  int normaliser, float* d_logits, float* d_extra) override;
   const TensorLayout* extra_layout() const override;
   float* extra_params() override;
   float* extra_grads() override;

@@ -11,20 +11,17 @@ namespace grok {
 template <typename S>
 class FeatureStrategy : public DistillStrategy<S> {
  public:
-  FeatureStrategy(const ModelConfig& student, const TeacherCache<S>& teacher, int max_batch,
-                  uint64_t seed);
+  FeatureStrategy(const ModelConfig& student, const TeacherCache<S>& teacher, uint64_t seed);
   StrategyKind kind() const override { return StrategyKind::kFeature; }
   double add_loss_and_gradient(Transformer<S>& student, const S* logits, const int32_t* example_ids,
-                               int batch, int normaliser, double weight, S* d_logits) override;
+                               int batch, int normaliser, double weight, S* d_logits,
+                               S* d_projectors) override;
   Projectors<S>* projectors() override { return &projectors_; }
 
  private:
   ModelConfig student_;
   const TeacherCache<S>& teacher_;
-  int max_batch_;
   Projectors<S> projectors_;
-  Buffer<S> gathered_;  // [B,T,Dt] teacher states of the batch
-  Buffer<S> scratch_;   // [B,T,Ds]
 };
 
 }  // namespace grok

@@ -14,7 +14,8 @@ LogitStrategy<S>::LogitStrategy(const TeacherCache<S>& teacher, double temperatu
 template <typename S>
 double LogitStrategy<S>::add_loss_and_gradient(Transformer<S>& /*student*/, const S* logits,
                                                const int32_t* example_ids, int batch,
-                                               int normaliser, double weight, S* d_logits) {
+                                               int normaliser, double weight, S* d_logits,
+                                               S* /*d_projectors*/) {
   const int classes = teacher_.config().n_classes;
   const double scale = weight / normaliser;  // d(step mean)
   double sum = 0;

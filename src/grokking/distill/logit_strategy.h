@@ -13,7 +13,8 @@ class LogitStrategy : public DistillStrategy<S> {
   LogitStrategy(const TeacherCache<S>& teacher, double temperature);
   StrategyKind kind() const override { return StrategyKind::kLogit; }
   double add_loss_and_gradient(Transformer<S>& student, const S* logits, const int32_t* example_ids,
-                               int batch, int normaliser, double weight, S* d_logits) override;
+                               int batch, int normaliser, double weight, S* d_logits,
+                               S* d_projectors) override;
 
  private:
   const TeacherCache<S>& teacher_;

@@ -40,12 +40,6 @@ S* Projectors<S>::kernel(int k) {
 }
 
 template <typename S>
-S* Projectors<S>::d_kernel(int k) {
-  GROK_CHECK(k >= 0 && k < count_, "projector {} of {}", k, count_);
-  return grads_.data() + layout_.at(k).offset;
-}
-
-template <typename S>
 void Projectors<S>::set_identity() {
   GROK_CHECK(teacher_dim_ == student_dim_, "identity projector needs Dt == Ds ({} vs {})",
              teacher_dim_, student_dim_);

@@ -25,7 +25,6 @@ class Projectors {
   S* grads() { return grads_.data(); }
   const S* kernel(int k) const;  // [Dt, Ds]
   S* kernel(int k);
-  S* d_kernel(int k);  // [Dt, Ds], accumulates
 
   // Sets every kernel to the identity (Dt == Ds only): P_k(x) = x. For tests.
   void set_identity();

@@ -103,8 +103,7 @@ std::unique_ptr<DistillStrategy<S>> make_strategy(StrategyKind kind, const Model
     case StrategyKind::kAttention:
       return std::make_unique<AttentionStrategy<S>>(student, teacher);
     case StrategyKind::kFeature:
-      return std::make_unique<FeatureStrategy<S>>(student, teacher, options.max_batch,
-                                                  options.seed);
+      return std::make_unique<FeatureStrategy<S>>(student, teacher, options.seed);
   }
   GROK_CHECK(false, "unknown strategy");
 }

@@ -38,7 +38,6 @@ void check_student_shape(StrategyKind kind, const ModelConfig& teacher, const Mo
 
 struct StrategyOptions {
   double temperature = 2.0;  // logit
-  int max_batch = 512;       // scratch sizes (feature)
   uint64_t seed = 42;        // projector initialisation (feature)
 };
 
@@ -54,10 +53,12 @@ class DistillStrategy {
   // teacher cache); logits [B,C]. The B examples are a whole step (normaliser = B) or a shard
   // of a step of `normaliser` examples. Returns Σ over the B examples of the strategy's
   // per-example loss (unweighted) and ADDS weight · d(that sum / normaliser)/d(...) into
-  // d_logits [B,C], the student's tap gradients, and projector gradients.
+  // d_logits [B,C], the student's tap gradients, and d_projectors (projectors()->layout()'s
+  // size, laid out as its grads(); unused and may be null without projectors). Shards call
+  // it at the same time (each with its own student and gradients): no mutable members.
   virtual double add_loss_and_gradient(Transformer<S>& student, const S* logits,
                                        const int32_t* example_ids, int batch, int normaliser,
-                                       double weight, S* d_logits) = 0;
+                                       double weight, S* d_logits, S* d_projectors) = 0;
 
   // Trainable tensors the strategy owns (feature projectors), or null.
   virtual Projectors<S>* projectors() { return nullptr; }

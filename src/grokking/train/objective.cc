@@ -7,7 +7,8 @@ namespace grok {
 ObjectiveSums CrossEntropyObjective::loss_and_gradient(Transformer<float>& /*model*/,
                                                        const float* logits, const int32_t* labels,
                                                        const int32_t* /*example_ids*/, int batch,
-                                                       int normaliser, float* d_logits) {
+                                                       int normaliser, float* d_logits,
+                                                       float* /*d_extra*/) {
   const LossSum sum = softmax_cross_entropy(logits, labels, batch, classes_, d_logits, normaliser);
   return {sum.loss, sum.correct, {}};
 }

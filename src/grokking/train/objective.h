@@ -28,15 +28,20 @@ class Objective {
   // Called after forward on `batch` examples, which are the whole step or one shard of a step
   // of `normaliser` examples (train/sharded_model.h). example_ids [B] index the training split;
   // labels [B]. Writes d_logits [B,C] = d(objective summed over these examples / normaliser)
-  // /d logits, and may add into the model's tap gradients (and extra_grads()).
+  // /d logits, and may add into the model's tap gradients and into d_extra (extra_layout()'s
+  // size; null when there is no extra_layout()). The shards of a step call it at the same
+  // time, each with its own model, d_logits and d_extra: an implementation keeps no mutable
+  // state of its own.
   virtual ObjectiveSums loss_and_gradient(Transformer<float>& model, const float* logits,
                                           const int32_t* labels, const int32_t* example_ids,
-                                          int batch, int normaliser, float* d_logits) = 0;
+                                          int batch, int normaliser, float* d_logits,
+                                          float* d_extra) = 0;
 
   // Trainable parameters the objective owns besides the model's (e.g. feature projectors):
-  // null if none. The trainer zeroes extra_grads() before each step (loss_and_gradient
-  // accumulates into it), optimises them with the model's optimizer settings, and checkpoints
-  // them with the model under the prefix "projectors.".
+  // null if none. A step adds their gradient into extra_grads() (the sharded model sums its
+  // shards' d_extra there); the trainer optimises them with the model's optimizer settings,
+  // zeroes extra_grads() after each step and checkpoints them with the model under the prefix
+  // "projectors.".
   virtual const TensorLayout* extra_layout() const { return nullptr; }
   virtual float* extra_params() { return nullptr; }
   virtual float* extra_grads() { return nullptr; }
@@ -48,7 +53,7 @@ class CrossEntropyObjective : public Objective {
   explicit CrossEntropyObjective(int classes) : classes_(classes) {}
   ObjectiveSums loss_and_gradient(Transformer<float>& model, const float* logits,
                                   const int32_t* labels, const int32_t* example_ids, int batch,
-                                  int normaliser, float* d_logits) override;
+                                  int normaliser, float* d_logits, float* d_extra) override;
 
  private:
   int classes_;

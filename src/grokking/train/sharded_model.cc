@@ -7,6 +7,7 @@
 
 #include "grokking/core/error.h"
 #include "grokking/core/gemm.h"
+#include "grokking/model/rows.h"
 
 namespace grok {
 
@@ -15,13 +16,25 @@ int shard_count(int threads, int max_batch) {
   return std::clamp(max_batch / kMinShardExamples, 1, std::max(1, threads));
 }
 
+namespace {
+// dst[i] += src[i] over src's size, on the threads.
+void add_into(float* dst, const Buffer<float>& src) {
+  const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(src.size());
+#pragma omp parallel for if (n >= kParallelMinElements)
+  for (std::ptrdiff_t i = 0; i < n; ++i) dst[i] += src[i];
+}
+}  // namespace
+
 ShardedModel::ShardedModel(const ModelConfig& config, int max_batch, int shards) {
   GROK_CHECK(shards >= 1 && shards <= max_batch, "shards {} outside [1, {}]", shards, max_batch);
   shard_capacity_ = (max_batch + shards - 1) / shards;
   for (int s = 0; s < shards; ++s) {
     replicas_.emplace_back(config, shard_capacity_);
     d_logits_.emplace_back(int64_t{shard_capacity_} * config.n_classes, 0.0f);
-    if (s > 0) shard_grads_.emplace_back(param_layout(config).total_size(), 0.0f);
+    if (s > 0) {
+      shard_grads_.emplace_back(param_layout(config).total_size(), 0.0f);
+      shard_extra_.emplace_back();
+    }
   }
 }
 
@@ -53,36 +66,40 @@ ObjectiveSums ShardedModel::train_step(const float* params, const int32_t* token
 
   for (int s = 0; s < count; ++s)
     gemm_flops_ += training_step_flops(flop_model(config(), opts.last_layer), size(s)).total;
-  std::vector<const float*> logits(count);
+  const std::size_t extra_size =
+      objective.extra_layout() ? objective.extra_layout()->total_size() : 0;
+  for (int s = 1; s < count; ++s) shard_extra_[s - 1].assign(extra_size, 0.0f);
+  std::vector<ObjectiveSums> parts(count);
   for_each_shard(count, [&](int s) {
     ForwardOptions shard_opts = opts;
     shard_opts.first_example = opts.first_example + begin(s);
-    logits[s] = replicas_[s].forward(params, tokens + int64_t{begin(s)} * t, size(s), shard_opts);
-  });
-  ObjectiveSums sums;
-  for (int s = 0; s < count; ++s) {
-    const ObjectiveSums part =
-        objective.loss_and_gradient(replicas_[s], logits[s], labels + begin(s),
-                                    example_ids + begin(s), size(s), batch, d_logits_[s].data());
-    sums.loss += part.loss;
-    sums.correct += part.correct;
-    sums.components.resize(std::max(sums.components.size(), part.components.size()), 0.0);
-    for (std::size_t c = 0; c < part.components.size(); ++c)
-      sums.components[c] += part.components[c];
-  }
-  for_each_shard(count, [&](int s) {
+    Transformer<float>& replica = replicas_[s];
+    const float* logits =
+        replica.forward(params, tokens + int64_t{begin(s)} * t, size(s), shard_opts);
+    float* d_extra = extra_size == 0 ? nullptr
+                     : s == 0        ? objective.extra_grads()
+                                     : shard_extra_[s - 1].data();
+    parts[s] =
+        objective.loss_and_gradient(replica, logits, labels + begin(s), example_ids + begin(s),
+                                    size(s), batch, d_logits_[s].data(), d_extra);
     float* g = grads;
     if (s > 0) {
       g = shard_grads_[s - 1].data();
       std::fill(shard_grads_[s - 1].begin(), shard_grads_[s - 1].end(), 0.0f);
     }
-    replicas_[s].backward(params, d_logits_[s].data(), g);
+    replica.backward(params, d_logits_[s].data(), g);
   });
-  if (count > 1) {
-    const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(shard_grads_.front().size());
-#pragma omp parallel for num_threads(count)
-    for (std::ptrdiff_t i = 0; i < n; ++i)
-      for (int s = 1; s < count; ++s) grads[i] += shard_grads_[s - 1][i];
+  for (int s = 1; s < count; ++s) {
+    add_into(grads, shard_grads_[s - 1]);
+    if (extra_size > 0) add_into(objective.extra_grads(), shard_extra_[s - 1]);
+  }
+  ObjectiveSums sums;
+  for (const ObjectiveSums& part : parts) {
+    sums.loss += part.loss;
+    sums.correct += part.correct;
+    sums.components.resize(std::max(sums.components.size(), part.components.size()), 0.0);
+    for (std::size_t c = 0; c < part.components.size(); ++c)
+      sums.components[c] += part.components[c];
   }
   return sums;
 }

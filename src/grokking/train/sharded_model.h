@@ -1,6 +1,7 @@
 // Data parallelism over the threads. A step's batch is cut into contiguous shards, one model
-// replica per shard; the replicas run forward and backward side by side, one thread each
-// (their GEMMs single-threaded), and the shard gradients are summed in shard order. On this
+// replica per shard; the replicas run forward, objective and backward side by side, one
+// thread each (their GEMMs single-threaded), and the shard gradients are summed in shard
+// order. On this
 // model's small products two threads splitting every GEMM reach ~1.5× one thread, while two
 // threads each running a shard reach ~1.9× (docs/PERFORMANCE.md, "Threading").
 //
@@ -37,10 +38,10 @@ class ShardedModel {
   const ModelConfig& config() const { return replicas_.front().config(); }
 
   // One training step's forward (opts: training mode, dropout seed, step), objective and
-  // backward over examples [0, batch): grads += d(objective mean over the batch)/d params.
-  // The objective is called once per shard, in shard order, between the parallel forward and
-  // the parallel backward, with the whole batch as its normaliser; its sums are added up.
-  // tokens [B,T], labels [B], example_ids [B].
+  // backward over examples [0, batch): grads += d(objective mean over the batch)/d params,
+  // and objective.extra_grads() += its extra parameters' gradient. Each shard calls the
+  // objective on its own thread with the whole batch as normaliser; the sums and the extra
+  // gradients are added up in shard order. tokens [B,T], labels [B], example_ids [B].
   ObjectiveSums train_step(const float* params, const int32_t* tokens, const int32_t* labels,
                            const int32_t* example_ids, int batch, ForwardOptions opts,
                            Objective& objective, float* grads);
@@ -63,6 +64,7 @@ class ShardedModel {
   std::vector<Transformer<float>> replicas_;
   std::vector<Buffer<float>> d_logits_;     // per shard [capacity, C]
   std::vector<Buffer<float>> shard_grads_;  // shards 1..: their gradients before the sum
+  std::vector<Buffer<float>> shard_extra_;  // shards 1..: their objective's extra gradients
 };
 
 }  // namespace grok
