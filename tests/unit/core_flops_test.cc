@@ -106,6 +106,38 @@ TEST(Flops, TrimmedLayerWithEveryAttentionMap) {
   EXPECT_EQ(training_step_flops(m, kB).forward, kTableLayer + kFullLayer + kHead);
 }
 
+// After a shared prefix of P = 2 positions (Transformer::forward_after_prefix) every layer
+// computes positions 2 and 3 only: R = B·2 = 6 rows, queries still see all 4 keys. The table
+// choice still compares V with B·T = 12.
+TEST(Flops, AfterASharedPrefix) {
+  constexpr double kLayer0 = 2.0 * 7 * 8 * 8              // q table [7,8]·[8,8]
+                             + 2.0 * 7 * 8 * 8            // k table
+                             + 2.0 * 7 * 8 * 8            // v table
+                             + 2.0 * 6 * 8 * 8            // o  [6,8]·[8,8]
+                             + 3 * 2 * (2.0 * 2 * 4 * 4)  // scores: per (b, h) [2,4]·[4,4]
+                             + 3 * 2 * (2.0 * 2 * 4 * 4)  // probs·v
+                             + 2.0 * 6 * 32 * 8           // W1 [6,8]·[8,32]
+                             + 2.0 * 6 * 32 * 8           // W3
+                             + 2.0 * 6 * 8 * 32;          // W2
+  constexpr double kLast = 2.0 * 3 * 8 * 8                // q  [3,8]·[8,8]
+                           + 2.0 * 6 * 8 * 8              // k  [6,8]·[8,8]
+                           + 2.0 * 6 * 8 * 8              // v
+                           + 2.0 * 3 * 8 * 8              // o
+                           + 3 * 2 * (2.0 * 1 * 4 * 4)    // scores: per (b, h) [1,4]·[4,4]
+                           + 3 * 2 * (2.0 * 1 * 4 * 4)    // probs·v
+                           + 2.0 * 3 * 32 * 8             // W1
+                           + 2.0 * 3 * 32 * 8             // W3
+                           + 2.0 * 3 * 8 * 32;            // W2
+  FlopModel m = tiny(2, true);
+  m.first_position = 2;
+  EXPECT_EQ(eval_flops(m, kB), kLayer0 + kLast + kHead);
+  m.vocab_size = 12;  // V = B·T: layer 0 projects its 6 rows
+  EXPECT_EQ(eval_flops(m, kB),
+            kLayer0 - 3 * (2.0 * 7 * 8 * 8) + 3 * (2.0 * 6 * 8 * 8) + kLast + kHead);
+  m.first_position = 4;  // nothing left to compute
+  EXPECT_THROW(eval_flops(m, kB), Error);
+}
+
 TEST(Flops, TokenTableOnlyWhenTheVocabularyHasFewerRows) {
   // V = 12 = R: layer 0 projects its 12 rows directly, like any full layer.
   EXPECT_EQ(training_step_flops(tiny(2, true, kH, 12), kB).forward,

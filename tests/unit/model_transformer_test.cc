@@ -1,7 +1,8 @@
 // The whole Transformer in double: forward against an independent reference written from
 // REFERENCE.md §2, whole-model gradient checks (every parameter, both pools, depth 1 and 2,
 // heads 1 and 2, trimmed, attention-map and full last layer, dropout on), the distillation
-// taps, trimmed == attention maps == full, and float against double.
+// taps, trimmed == attention maps == full, forward after a shared prefix == forward, and
+// float against double.
 #include <gtest/gtest.h>
 
 #include <algorithm>
@@ -423,6 +424,76 @@ TEST(TransformerPrecision, FloatAgreesWithDouble) {
     mf.backward(pf.data(), wf.data(), gf.data());
     for (std::size_t i = 0; i < gd.size(); ++i) ASSERT_NEAR(gf[i], gd[i], 2e-5 * scale_g) << i;
   }
+}
+
+// Transformer::forward_after_prefix: examples whose first P tokens are shared, with those
+// positions' keys and values taken from a forward over one representative per prefix, give
+// forward's logits — for every prefix length, depth 1–3, one and two heads, with and without
+// the token table (B·T = 24 > V = 9 and B·T = 8 < 9). The prefix must be the right one: the
+// keys of another prefix change the logits.
+TEST(TransformerPrefix, ForwardAfterPrefixEqualsForward) {
+  for (int depth : {1, 2, 3})
+    for (int heads : {1, 2})
+      for (int batch : {6, 2})
+        for (int length : {1, 2, 3}) {
+          SCOPED_TRACE(::testing::Message() << "depth " << depth << " heads " << heads << " batch "
+                                            << batch << " prefix " << length);
+          const ModelConfig c = tiny_config(heads, depth, Pool::kCls);
+          const Vec p = tiny_params(c);
+          // Two distinct prefixes: examples alternate between representatives 0 and 1.
+          auto tokens = random_tokens(batch * 4, c.vocab_size, 31);
+          std::vector<int32_t> index(batch);
+          for (int b = 0; b < batch; ++b) {
+            index[b] = b % 2;
+            std::copy_n(tokens.begin() + index[b] * 4, length, tokens.begin() + b * 4);
+          }
+          Transformer<double> model(c, batch);
+          const double* l = model.forward(p.data(), tokens.data(), batch, {});
+          const Vec expected(l, l + batch * c.n_classes);
+          // Representatives 0 and 1 are examples 0 and 1: rows [g·4, g·4 + P) of their keys.
+          std::vector<Vec> keys(depth), values(depth);
+          SharedPrefix<double> prefix;
+          prefix.length = length;
+          prefix.index = index.data();
+          for (int layer = 0; layer < depth; ++layer) {
+            for (int g = 0; g < 2; ++g)
+              for (int i = 0; i < length * c.dim; ++i) {
+                keys[layer].push_back(model.attention_keys(layer)[g * 4 * c.dim + i]);
+                values[layer].push_back(model.attention_values(layer)[g * 4 * c.dim + i]);
+              }
+            prefix.keys.push_back(keys[layer].data());
+            prefix.values.push_back(values[layer].data());
+          }
+          Transformer<double> fresh(c, batch);  // nothing left over from the forward above
+          const double* got = fresh.forward_after_prefix(p.data(), tokens.data(), batch, prefix);
+          for (int i = 0; i < batch * c.n_classes; ++i) ASSERT_NEAR(got[i], expected[i], 1e-12);
+          EXPECT_THROW(fresh.backward(p.data(), expected.data(), Vec(p.size()).data()), Error);
+          std::vector<int32_t> swapped(index);
+          for (int32_t& g : swapped) g = 1 - g;
+          prefix.index = swapped.data();
+          got = fresh.forward_after_prefix(p.data(), tokens.data(), batch, prefix);
+          double change = 0;
+          for (int i = 0; i < batch * c.n_classes; ++i)
+            change = std::max(change, std::abs(got[i] - expected[i]));
+          EXPECT_GT(change, 1e-6);
+        }
+}
+
+TEST(TransformerPrefix, RejectsMeanPoolingAndBadPrefixes) {
+  const ModelConfig mean = tiny_config(1, 2, Pool::kMean), cls = tiny_config(1, 2, Pool::kCls);
+  const Vec p = tiny_params(cls);
+  const std::vector<int32_t> tokens(8, 1), index(2, 0);
+  const Vec kv(4 * cls.dim, 0.0);
+  SharedPrefix<double> prefix{2, {kv.data(), kv.data()}, {kv.data(), kv.data()}, index.data()};
+  EXPECT_THROW(
+      Transformer<double>(mean, 2).forward_after_prefix(p.data(), tokens.data(), 2, prefix), Error);
+  Transformer<double> model(cls, 2);
+  EXPECT_NO_THROW(model.forward_after_prefix(p.data(), tokens.data(), 2, prefix));
+  prefix.keys.pop_back();  // one layer short
+  EXPECT_THROW(model.forward_after_prefix(p.data(), tokens.data(), 2, prefix), Error);
+  prefix.keys.push_back(kv.data());
+  prefix.length = 4;  // nothing left to compute
+  EXPECT_THROW(model.forward_after_prefix(p.data(), tokens.data(), 2, prefix), Error);
 }
 
 TEST(Transformer, RejectsBadBatchAndTokens) {

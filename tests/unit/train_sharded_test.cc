@@ -1,6 +1,7 @@
 // Data parallelism (train/sharded_model.h): a step cut into shards computes the whole batch's
 // loss, accuracy and gradient (dropout on, uneven shard sizes, a tap-reading objective), up to
-// the order of floating-point sums; evaluation over shards equals evaluation in one piece;
+// the order of floating-point sums; evaluation over shards equals evaluation in one piece and,
+// after shared prefixes, a plain forward;
 // shard masks are the batch's rows; and the shard count rule.
 #include <gtest/gtest.h>
 
@@ -133,6 +134,42 @@ TEST(ShardedModel, EvaluationEqualsOnePiece) {
     const LossSum sum = model.evaluate(params.data(), data, 5);
     EXPECT_NEAR(sum.loss, whole.loss, 1e-5 * whole.loss) << shards;
     EXPECT_EQ(sum.correct, whole.correct) << shards;
+  }
+}
+
+// Evaluation data shaped like the task's ([a, op, b, eq], 4 values of a, 60 examples): the
+// prefix [a, op] runs once per a (prefix_groups.h), the pieces compute positions 2 and 3 only,
+// and loss and accuracy equal a plain forward over every example. The FLOP count shows the
+// shared-prefix path ran: the 4 representatives in full, then 60 examples from position 2.
+TEST(ShardedModel, EvaluationAfterSharedPrefixesEqualsPlainForward) {
+  ModelConfig c = tiny();
+  c.vocab_size = c.n_classes = 23;
+  const TensorLayout layout = param_layout(c);
+  std::vector<float> params(layout.total_size());
+  init_params(c, layout, 3, params.data());
+  Dataset data;
+  for (int i = 0; i < 60; ++i) {
+    data.tokens.insert(data.tokens.end(), {(i * 7) % 4, 21, i % 21, 22});
+    data.labels.push_back((i * 5) % 21);
+  }
+  Transformer<float> plain(c, 60);
+  const float* logits = plain.forward(params.data(), data.tokens.data(), 60, {});
+  const LossSum expected =
+      softmax_cross_entropy(logits, data.labels.data(), 60, c.n_classes, nullptr, 1.0);
+  for (const int shards : {1, 2, 3}) {
+    SCOPED_TRACE(shards);
+    ShardedModel model(c, 24, shards);
+    const LossSum sum = model.evaluate(params.data(), data, 7);
+    EXPECT_NEAR(sum.loss, expected.loss, 1e-5 * expected.loss);
+    EXPECT_EQ(sum.correct, expected.correct);
+    const FlopModel trimmed = flop_model(c, LastLayer::kTrimmed);
+    const FlopModel after = flop_model(c, LastLayer::kTrimmed, 2);
+    const int piece = std::min(7, (24 + shards - 1) / shards);
+    double flops = eval_flops(trimmed, 4);
+    for (int begin = 0; begin < 60; begin += piece)
+      flops += eval_flops(after, std::min(piece, 60 - begin));
+    EXPECT_EQ(model.gemm_flops(), flops);
+    EXPECT_EQ(model.evaluate(params.data(), data, 7).correct, sum.correct);  // groups reused
   }
 }
 

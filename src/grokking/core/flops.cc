@@ -1,9 +1,11 @@
-// The count, with R = B·T rows, dh = D/H (so H·dh = D), Q the query rows (R for a full
-// layer, B for the trimmed last layer, one per sequence, R again when it keeps every
-// attention map) and O the output rows (R, or B for the trimmed last layer):
+// The count, with R = B·(T − first_position) computed rows (first_position usually 0), dh = D/H (so
+// H·dh = D), Q the query rows (R for a full layer, B for the trimmed last layer, one per
+// sequence, R again when it keeps every attention map) and O the output rows (R, or B for the
+// trimmed last layer):
 //
 //   q, k, v        3 · 2·P·D·D     P = V in layer 0 when V < R (the token table: the norm and
-//                                  the projections per vocabulary entry, then gathered);
+//                                  the projections per vocabulary entry, then gathered;
+//                                  the choice compares V with B·T);
 //                                  otherwise P = Q for q, R for k and v (every position is a key)
 //   o              2·O·D·D
 //   scores q·kᵀ    2·B·H·(Q/B)·T·dh   (the whole query × key block, masked or not)
@@ -28,19 +30,22 @@ double gemm_flops(double m, double n, double k) { return 2.0 * m * n * k; }
 
 void check(const FlopModel& m, int batch) {
   GROK_CHECK(batch >= 0 && m.seq_len > 0 && m.depth > 0 && m.dim > 0 && m.heads > 0 &&
-                 m.ffn_dim > 0 && m.n_classes > 0 && m.vocab_size > 0 && m.dim % m.heads == 0,
+                 m.ffn_dim > 0 && m.n_classes > 0 && m.vocab_size > 0 && m.dim % m.heads == 0 &&
+                 m.first_position >= 0 && m.first_position < m.seq_len,
              "bad FLOP-count model: batch={} seq_len={} depth={} dim={} heads={} ffn_dim={} "
-             "n_classes={} vocab_size={}",
-             batch, m.seq_len, m.depth, m.dim, m.heads, m.ffn_dim, m.n_classes, m.vocab_size);
+             "n_classes={} vocab_size={} first_position={}",
+             batch, m.seq_len, m.depth, m.dim, m.heads, m.ffn_dim, m.n_classes, m.vocab_size,
+             m.first_position);
 }
 
 LayerFlops layer_flops(const FlopModel& m, double batch, int layer) {
   const double dim = m.dim, head_dim = static_cast<double>(m.dim) / m.heads;
-  const double tokens = batch * m.seq_len;
+  const double positions = m.seq_len - m.first_position;  // computed, per sequence
+  const double tokens = batch * positions;
   const bool trimmed = m.trimmed_last_layer && layer == m.depth - 1;
-  const double query_rows = trimmed && !m.all_last_queries ? 1 : m.seq_len;  // per sequence
-  const double queries = batch * query_rows, outputs = batch * (trimmed ? 1 : m.seq_len);
-  const bool table = layer == 0 && m.vocab_size < tokens;  // model/token_table.h
+  const double query_rows = trimmed && !m.all_last_queries ? 1 : positions;  // per sequence
+  const double queries = batch * query_rows, outputs = batch * (trimmed ? 1 : positions);
+  const bool table = layer == 0 && m.vocab_size < batch * m.seq_len;  // model/token_table.h
   LayerFlops f;
   f.attention = (table ? 3 * gemm_flops(m.vocab_size, dim, dim)   // q, k, v on the table
                        : gemm_flops(queries, dim, dim)            // q

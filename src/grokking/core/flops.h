@@ -25,6 +25,9 @@ struct FlopModel {
   // With trimmed_last_layer: queries and attention maps still at every position (attention-map
   // taps), output projection and FFN at the last only.
   bool all_last_queries = false;
+  // Positions [0, P) of every sequence come from a shared prefix run once per distinct prefix
+  // (Transformer::forward_after_prefix, inference): no layer computes anything for them.
+  int first_position = 0;
 };
 
 struct FlopCount {

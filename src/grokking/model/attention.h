@@ -50,6 +50,29 @@ struct AttentionSaved {
   uint8_t* mask;  // [B*T, D]
 };
 
+// Keys (after RoPE) and values of positions [0, P) of one layer, computed once per distinct
+// prefix of P tokens (P = LayerShape::first_position): rows [g·P, g·P + P) of keys and values
+// [G·P, D] belong to the examples b with index[b] == g.
+template <typename S>
+struct PrefixKeysValues {
+  const S* keys;
+  const S* values;
+  const int32_t* index;  // [B]
+};
+
+// Copies each example's prefix keys and values into rows [b·T, b·T + P) of k and v [B*T, D].
+template <typename S>
+void fill_prefix_rows(const PrefixKeysValues<S>& prefix, const LayerShape& shape, S* k, S* v) {
+  const int p = shape.first_position;
+  const std::size_t block = static_cast<std::size_t>(p) * shape.dim;
+  for (int b = 0; b < shape.batch; ++b) {
+    const std::ptrdiff_t dst = static_cast<std::ptrdiff_t>(b) * shape.seq_len * shape.dim;
+    const std::ptrdiff_t src = static_cast<std::ptrdiff_t>(prefix.index[b]) * block;
+    std::copy_n(prefix.keys + src, block, k + dst);
+    std::copy_n(prefix.values + src, block, v + dst);
+  }
+}
+
 // Four [B*T, D] work buffers, overwritten.
 template <typename S>
 struct AttentionScratch {
@@ -61,11 +84,13 @@ struct AttentionScratch {
 
 // x [B*T, D] → out [B*T, D] (out_rows only); dropout null = off. table (layer 0 only, nullable):
 // x is embedding rows of table->tokens, and the norm and projections go through the table.
+// prefix: the keys and values of positions below shape.first_position (needed when it is > 0).
 template <typename S>
 void attention_forward(const AttentionParams<S>& p, const LayerShape& shape,
                        const RopeTable<S>& rope, const DropoutSite* dropout, const S* x,
                        const AttentionSaved<S>& saved, const AttentionScratch<S>& scratch, S* out,
-                       const TokenTable<S>* table = nullptr) {
+                       const TokenTable<S>* table = nullptr,
+                       const PrefixKeysValues<S>* prefix = nullptr) {
   const int d = shape.dim;
   const RowSet all = shape.kv_rows(), qr = shape.q_rows(), orows = shape.out_rows();
   if (table) {
@@ -78,6 +103,11 @@ void attention_forward(const AttentionParams<S>& p, const LayerShape& shape,
   }
   rope_forward(qr, shape.heads, rope, saved.q);
   rope_forward(all, shape.heads, rope, saved.k);
+  if (shape.first_position > 0) {
+    GROK_CHECK(prefix != nullptr, "a shared prefix of {} positions needs its keys and values",
+               shape.first_position);
+    fill_prefix_rows(*prefix, shape, saved.k, saved.v);
+  }
   attention_core_forward(shape.batch, shape.seq_len, shape.heads, shape.head_dim(), qr.first,
                          saved.q, saved.k, saved.v, saved.probs, saved.ctx);
   S* proj = scratch.t0;

@@ -52,6 +52,7 @@ struct Transformer<S>::Impl {
   // The last forward.
   int batch = 0;
   ForwardOptions opts;
+  const SharedPrefix<S>* prefix = nullptr;  // forward_after_prefix
   bool forwarded = false;
   bool use_table = false;  // layer 0 went through the token table
 
@@ -162,7 +163,8 @@ struct Transformer<S>::Impl {
             config.dim,
             config.heads,
             trimmed() && l == config.depth - 1,
-            opts.last_layer == LastLayer::kAttentionMaps};
+            opts.last_layer == LastLayer::kAttentionMaps,
+            prefix ? prefix->length : 0};
   }
   // Layer 0's token table over this forward's tokens; d_embedding (null here) is set by backward.
   TokenTable<S> token_table(const S* params) const {
@@ -197,11 +199,12 @@ struct Transformer<S>::Impl {
   }
 };
 
-FlopModel flop_model(const ModelConfig& c, LastLayer last_layer) {
+FlopModel flop_model(const ModelConfig& c, LastLayer last_layer, int first_position) {
   const bool trimmed = c.pool == Pool::kCls && last_layer != LastLayer::kFull;
-  return {c.seq_len,    c.depth,     c.dim,
-          c.heads,      c.ffn_dim(), c.n_classes,
-          c.vocab_size, trimmed,     trimmed && last_layer == LastLayer::kAttentionMaps};
+  return {c.seq_len,     c.depth,     c.dim,
+          c.heads,       c.ffn_dim(), c.n_classes,
+          c.vocab_size,  trimmed,     trimmed && last_layer == LastLayer::kAttentionMaps,
+          first_position};
 }
 
 template <typename S>
@@ -226,6 +229,28 @@ int Transformer<S>::max_batch() const {
 template <typename S>
 const S* Transformer<S>::forward(const S* params, const int32_t* tokens, int batch,
                                  const ForwardOptions& opts) {
+  impl_->prefix = nullptr;
+  return run_forward(params, tokens, batch, opts);
+}
+
+template <typename S>
+const S* Transformer<S>::forward_after_prefix(const S* params, const int32_t* tokens, int batch,
+                                              const SharedPrefix<S>& prefix) {
+  const ModelConfig& c = impl_->config;
+  GROK_CHECK(c.pool == Pool::kCls, "a shared prefix needs cls pooling");
+  GROK_CHECK(prefix.length >= 0 && prefix.length < c.seq_len &&
+                 static_cast<int>(prefix.keys.size()) == c.depth &&
+                 static_cast<int>(prefix.values.size()) == c.depth &&
+                 (prefix.length == 0 || prefix.index != nullptr),
+             "shared prefix of {} positions, {} and {} layers, for seq_len {} and depth {}",
+             prefix.length, prefix.keys.size(), prefix.values.size(), c.seq_len, c.depth);
+  impl_->prefix = &prefix;
+  return run_forward(params, tokens, batch, ForwardOptions{});
+}
+
+template <typename S>
+const S* Transformer<S>::run_forward(const S* params, const int32_t* tokens, int batch,
+                                     const ForwardOptions& opts) {
   Impl& m = *impl_;
   const ModelConfig& c = m.config;
   GROK_CHECK(batch > 0 && batch <= m.max_batch, "batch {} outside [1, {}]", batch, m.max_batch);
@@ -246,10 +271,12 @@ const S* Transformer<S>::forward(const S* params, const int32_t* tokens, int bat
   for (int l = 0; l < c.depth; ++l) {
     const LayerShape shape = m.shape(l);
     const DropoutSite attn_site = m.dropout_site(2 * l), ffn_site = m.dropout_site(2 * l + 1);
+    PrefixKeysValues<S> prefix{};
+    if (m.prefix) prefix = {m.prefix->keys[l], m.prefix->values[l], m.prefix->index};
     attention_forward(m.attention_params(params, l), shape, m.rope,
                       m.dropout_on() ? &attn_site : nullptr, m.hs[2 * l], m.attn[l],
                       m.attention_scratch(), m.hs[2 * l + 1],
-                      l == 0 && m.use_table ? &table : nullptr);
+                      l == 0 && m.use_table ? &table : nullptr, m.prefix ? &prefix : nullptr);
     ffn_forward(m.ffn_params(params, l), shape, m.dropout_on() ? &ffn_site : nullptr,
                 m.hs[2 * l + 1], m.ffn_saved(l), m.hs[2 * l + 2]);
   }
@@ -266,6 +293,7 @@ void Transformer<S>::backward(const S* params, const S* d_logits, S* grads) {
   Impl& m = *impl_;
   const ModelConfig& c = m.config;
   GROK_CHECK(m.forwarded, "Transformer::backward called before forward");
+  GROK_CHECK(m.prefix == nullptr, "Transformer::backward after forward_after_prefix");
   const int rows = m.batch * c.seq_len, top = 2 * c.depth;
   const RowSet all = all_rows(m.batch, c.seq_len);
   const RowSet top_rows = m.shape(c.depth - 1).out_rows();
@@ -306,6 +334,18 @@ template <typename S>
 const S* Transformer<S>::attention_probs(int layer) const {
   GROK_CHECK(layer >= 0 && layer < impl_->config.depth, "layer {} out of range", layer);
   return impl_->attn[layer].probs;
+}
+
+template <typename S>
+const S* Transformer<S>::attention_keys(int layer) const {
+  GROK_CHECK(layer >= 0 && layer < impl_->config.depth, "layer {} out of range", layer);
+  return impl_->attn[layer].k;
+}
+
+template <typename S>
+const S* Transformer<S>::attention_values(int layer) const {
+  GROK_CHECK(layer >= 0 && layer < impl_->config.depth, "layer {} out of range", layer);
+  return impl_->attn[layer].v;
 }
 
 template <typename S>

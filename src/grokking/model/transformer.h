@@ -12,6 +12,7 @@
 
 #include <cstdint>
 #include <memory>
+#include <vector>
 
 #include "grokking/core/flops.h"
 #include "grokking/model/model_config.h"
@@ -35,8 +36,20 @@ struct ForwardOptions {
   LastLayer last_layer = LastLayer::kTrimmed;
 };
 
-// The FLOP-count model (core/flops.h) of this config's forward with `last_layer`.
-FlopModel flop_model(const ModelConfig& config, LastLayer last_layer);
+// The FLOP-count model (core/flops.h) of this config's forward with `last_layer` (and
+// positions [0, first_position) taken from a shared prefix).
+FlopModel flop_model(const ModelConfig& config, LastLayer last_layer, int first_position = 0);
+
+// The first `length` tokens of a batch's examples, run once per distinct prefix (causal
+// attention: positions below `length` depend on nothing after them): per layer, the keys
+// (after RoPE) and values of those positions, [G·length, D] for G distinct prefixes, and
+// which prefix each example has (index [B], in [0, G)). See forward_after_prefix.
+template <typename S>
+struct SharedPrefix {
+  int length = 0;
+  std::vector<const S*> keys, values;  // per layer
+  const int32_t* index = nullptr;
+};
 
 template <typename S>
 class Transformer {
@@ -53,6 +66,13 @@ class Transformer {
   // needs. Zeroes the tap gradients.
   const S* forward(const S* params, const int32_t* tokens, int batch, const ForwardOptions& opts);
 
+  // Inference forward (cls pooling) of examples whose positions [0, prefix.length) were
+  // already run: those positions' keys and values come from `prefix`, the rest is computed as
+  // forward does. The same logits as forward (up to rounding), for a fraction of the work.
+  // Taps are not valid after it, and backward refuses it.
+  const S* forward_after_prefix(const S* params, const int32_t* tokens, int batch,
+                                const SharedPrefix<S>& prefix);
+
   // d_logits [B,C] → grads += dL/dparams (grads has param_layout(config).total_size()
   // elements). Picks up whatever was added into the tap gradients since forward.
   void backward(const S* params, const S* d_logits, S* grads);
@@ -64,11 +84,17 @@ class Transformer {
   // unspecified), and so does its attention map unless last_layer is kAttentionMaps.
   const S* hidden_state(int k) const;
   const S* attention_probs(int layer) const;
+  // Layer l's keys (after RoPE) and values [B,T,D], valid after forward: what a SharedPrefix
+  // holds.
+  const S* attention_keys(int layer) const;
+  const S* attention_values(int layer) const;
   // Gradient seeds at the taps (same shapes), zeroed by forward; add into them before backward.
   S* d_hidden_state(int k);
   S* d_attention_probs(int layer);
 
  private:
+  const S* run_forward(const S* params, const int32_t* tokens, int batch,
+                       const ForwardOptions& opts);
   struct Impl;
   std::unique_ptr<Impl> impl_;
 };

@@ -104,20 +104,64 @@ ObjectiveSums ShardedModel::train_step(const float* params, const int32_t* token
   return sums;
 }
 
+SharedPrefix<float> ShardedModel::run_prefixes(const float* params, const Dataset& data) {
+  const int t = config().seq_len, depth = config().depth, dim = config().dim;
+  if (data.tokens != grouped_tokens_) {
+    grouped_tokens_ = data.tokens;
+    prefix_groups_ = config().pool == Pool::kCls ? group_by_prefix(data.tokens, t) : PrefixGroups{};
+  }
+  const PrefixGroups& groups = prefix_groups_;
+  SharedPrefix<float> prefix;
+  prefix.length = groups.length;
+  prefix.index = groups.index.data();
+  if (groups.length == 0) return prefix;
+  const int count = static_cast<int>(groups.first_example.size()), p = groups.length;
+  prefix_keys_.resize(depth);
+  prefix_values_.resize(depth);
+  for (int l = 0; l < depth; ++l) {
+    prefix_keys_[l].resize(static_cast<std::size_t>(count) * p * dim);
+    prefix_values_[l].resize(static_cast<std::size_t>(count) * p * dim);
+    prefix.keys.push_back(prefix_keys_[l].data());
+    prefix.values.push_back(prefix_values_[l].data());
+  }
+  std::vector<int32_t> tokens(static_cast<std::size_t>(shard_capacity_) * t);
+  for (int begin = 0; begin < count; begin += shard_capacity_) {
+    const int size = std::min(shard_capacity_, count - begin);
+    for (int g = 0; g < size; ++g)
+      std::copy_n(data.tokens.begin() + int64_t{groups.first_example[begin + g]} * t, t,
+                  tokens.begin() + int64_t{g} * t);
+    gemm_flops_ += eval_flops(flop_model(config(), LastLayer::kTrimmed), size);
+    Transformer<float>& model = replicas_.front();
+    model.forward(params, tokens.data(), size, {});
+    for (int l = 0; l < depth; ++l)
+      for (int g = 0; g < size; ++g) {  // rows [g·T, g·T + P) → [(begin + g)·P, … + P)
+        const int64_t src = int64_t{g} * t * dim, dst = int64_t{begin + g} * p * dim;
+        std::copy_n(model.attention_keys(l) + src, p * dim, prefix_keys_[l].data() + dst);
+        std::copy_n(model.attention_values(l) + src, p * dim, prefix_values_[l].data() + dst);
+      }
+  }
+  return prefix;
+}
+
 LossSum ShardedModel::evaluate(const float* params, const Dataset& data, int chunk) {
   const int piece = std::min(chunk, shard_capacity_);
   const int pieces = (data.size() + piece - 1) / piece;
   const int count = std::min(shards(), std::max(1, pieces));
   const int classes = config().n_classes, t = config().seq_len;
+  const SharedPrefix<float> prefix = run_prefixes(params, data);
   std::vector<LossSum> parts(pieces);
   for (int i = 0; i < pieces; ++i)
-    gemm_flops_ += eval_flops(flop_model(config(), LastLayer::kTrimmed),
+    gemm_flops_ += eval_flops(flop_model(config(), LastLayer::kTrimmed, prefix.length),
                               std::min(piece, data.size() - i * piece));
   for_each_shard(count, [&](int s) {
+    SharedPrefix<float> piece_prefix = prefix;
     for (int i = s; i < pieces; i += count) {
       const int begin = i * piece, size = std::min(piece, data.size() - begin);
+      const int32_t* tokens = data.tokens.data() + int64_t{begin} * t;
+      piece_prefix.index = prefix.index + begin;
       const float* logits =
-          replicas_[s].forward(params, data.tokens.data() + int64_t{begin} * t, size, {});
+          prefix.length > 0 ? replicas_[s].forward_after_prefix(params, tokens, size, piece_prefix)
+                            : replicas_[s].forward(params, tokens, size, {});
       parts[i] =
           softmax_cross_entropy(logits, data.labels.data() + begin, size, classes, nullptr, 1.0);
     }

@@ -20,6 +20,7 @@
 #include "grokking/model/transformer.h"
 #include "grokking/train/cross_entropy.h"
 #include "grokking/train/objective.h"
+#include "grokking/train/prefix_groups.h"
 
 namespace grok {
 
@@ -48,7 +49,8 @@ class ShardedModel {
 
   // Inference (no dropout, trimmed last layer) over the whole dataset in pieces of at most
   // `chunk` examples, the pieces spread over the shards: Σ cross-entropy and correct count,
-  // summed in piece order.
+  // summed in piece order. Leading tokens that many examples share (prefix_groups.h) are run
+  // once per distinct prefix first, and the pieces compute only the positions after them.
   LossSum evaluate(const float* params, const Dataset& data, int chunk);
 
   // GEMM FLOPs of every step and evaluation so far (core/flops.h: as the shards ran them).
@@ -59,12 +61,18 @@ class ShardedModel {
   template <typename Fn>
   void for_each_shard(int count, const Fn& fn);
 
+  // Runs each distinct prefix of prefix_groups_ once and keeps its keys and values.
+  SharedPrefix<float> run_prefixes(const float* params, const Dataset& data);
+
   int shard_capacity_ = 0;
   double gemm_flops_ = 0;
   std::vector<Transformer<float>> replicas_;
   std::vector<Buffer<float>> d_logits_;     // per shard [capacity, C]
   std::vector<Buffer<float>> shard_grads_;  // shards 1..: their gradients before the sum
   std::vector<Buffer<float>> shard_extra_;  // shards 1..: their objective's extra gradients
+  std::vector<int32_t> grouped_tokens_;     // the evaluation data prefix_groups_ was made for
+  PrefixGroups prefix_groups_;
+  std::vector<Buffer<float>> prefix_keys_, prefix_values_;  // per layer [G·P, D]
 };
 
 }  // namespace grok
