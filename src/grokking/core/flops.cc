@@ -1,7 +1,7 @@
-// The count, with R = B·(T − first_position) computed rows (first_position usually 0), dh = D/H (so
-// H·dh = D), Q the query rows (R for a full layer, B for the trimmed last layer, one per
-// sequence, R again when it keeps every attention map) and O the output rows (R, or B for the
-// trimmed last layer):
+// The count, with R = B·(T − first_position) computed rows (first_position is usually 0),
+// dh = D/H (so H·dh = D), Q the query rows (R for a full layer, B for the trimmed last layer,
+// one per sequence, R again when it keeps every attention map) and O the output rows (R, or
+// B for the trimmed last layer):
 //
 //   q, k, v        3 · 2·P·D·D     P = V in layer 0 when V < R (the token table: the norm and
 //                                  the projections per vocabulary entry, then gathered;
