@@ -182,7 +182,8 @@ TEST(DistillationObjective, ZeroWhenStudentIsTheTeacher) {
 }
 
 // A step cut into shards (train/sharded_model.h: one objective call per shard on its own
-// thread, normalised by the whole batch, projector gradients summed) gives the whole batch's loss, student gradient and projector gradient.
+// thread, normalised by the whole batch, projector gradients summed) gives the whole batch's loss,
+// student gradient and projector gradient.
 TEST(DistillationObjective, ShardedStepEqualsTheWholeBatch) {
   Fixture f;
   const TeacherCache<float> cache(f.teacher_config, f.teacher_params.data(), f.data,

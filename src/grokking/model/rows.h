@@ -85,8 +85,8 @@ void gemm_rows_weight_grad(RowSet rows, int k, int n, const S* a, const S* g, S*
       std::copy_n(a + r * k, k, a_rows.begin() + static_cast<std::ptrdiff_t>(i) * k);
       std::copy_n(g + r * n, n, g_rows.begin() + static_cast<std::ptrdiff_t>(i) * n);
     }
-    gemm(Trans::kYes, Trans::kNo, k, n, rows.count, S(1), a_rows.data(), k, g_rows.data(), n,
-         S(1), d_w, n);
+    gemm(Trans::kYes, Trans::kNo, k, n, rows.count, S(1), a_rows.data(), k, g_rows.data(), n, S(1),
+         d_w, n);
     return;
   }
   for_each_strided(rows, [&](RowSet r) {
