@@ -1,8 +1,10 @@
 // Row sets and the shared helpers of the layer kernels. Every activation is a [B*T, W]
 // row-major matrix in "position layout" (row = example * T + position); a layer may work on
 // all rows or only on the last position of each example (the trimmed last layer of DESIGN.md
-// "Only what the loss needs is computed"). A RowSet names such a subset, so that a GEMM can
-// read it in place through its leading dimension, without gathering rows.
+// "Only what the loss needs is computed"), or only on positions p..T-1 (evaluation after a
+// shared prefix). A RowSet names such a subset, so that a GEMM can read it in place through
+// its leading dimension (one GEMM per position of a run); only the weight gradient gathers
+// strided rows first, where that is faster.
 #pragma once
 
 #include <algorithm>
