@@ -6,6 +6,7 @@ set -euo pipefail
 packages=(
   build-essential cmake pkg-config
   libdnnl-dev libopenblas-dev          # GEMM: oneDNN by default, CBLAS alternative
+  ocl-icd-opencl-dev opencl-c-headers  # dnnl-config.cmake requires OpenCL (only "recommended")
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   gnuplot-nox python3 python3-venv
