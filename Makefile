@@ -2,6 +2,8 @@
 # (scripts/install-deps.sh, sudo when not root), then configure and build a release build.
 #   make run   - run the main job
 #   make test  - run the test suite through ctest
+#   make smoke - a seconds-long experiment and its report (configs/smoke.yaml), every stage of
+#                make run's study at toy size
 #   make bench - run the benchmarks (GEMM kernels, the model's step and layers, then the
 #                default teacher, a 0.5x distillation and its from-scratch student end to end)
 PRESET ?= release
@@ -10,7 +12,7 @@ JOBS ?= $(shell nproc)
 
 VENV := .venv
 
-.PHONY: all deps build run test test-all bench clean
+.PHONY: all deps build run smoke test test-all bench clean
 
 all: build
 
@@ -24,6 +26,11 @@ build: deps
 run: build
 	$(BUILD_DIR)/grokking experiment --config configs/paper.yaml --out runs/paper
 	$(BUILD_DIR)/grokking report runs/paper
+
+smoke: build
+	rm -rf runs/smoke
+	$(BUILD_DIR)/grokking experiment --config configs/smoke.yaml --out runs/smoke
+	$(BUILD_DIR)/grokking report runs/smoke
 
 # A project-local Python environment for the interoperability tests (safetensors from PyPI).
 $(VENV)/bin/python:
