@@ -3,17 +3,12 @@
 # exactly CONTRACT.md's tensor names with the shapes of the config (kernels [in, out]),
 # float32, and the same values as a plain-Python reading of the bytes; optimizer.safetensors
 # loads too (AdamW moments per parameter, an int64 step count). A wrong expected shape fails.
-# Needs the project virtual environment ($GROK_SOURCE_DIR/.venv with safetensors and numpy,
-# created by `make test`); fails, never skips, without it.
+# Needs the project virtual environment (.venv, created by `make test` or `make venv`); skipped
+# (ctest's SKIP_RETURN_CODE) without it, except under `make test`, where that is a failure.
 source "$(dirname "$0")/lib/common.sh"
-src="${GROK_SOURCE_DIR:?GROK_SOURCE_DIR must point at the source tree}"
-python="$src/.venv/bin/python"
-if ! "$python" -c "import safetensors.numpy, numpy" 2>/dev/null; then
-  echo "error: $python cannot import safetensors and numpy; create the test environment with" >&2
-  echo "  python3 -m venv $src/.venv && $src/.venv/bin/pip install safetensors numpy" >&2
-  echo "(make test does this)" >&2
-  exit 1
-fi
+require_venv
+src="$GROK_SOURCE_DIR"
+python="$VENV_PYTHON"
 
 # depth 2, dim 32, p 23: vocabulary and classes 25, FFN width 128.
 expect_exit 0 "$GROKKING" train --p 23 --dim 32 --depth 2 --heads 2 --epochs 2 --batch_size 64 \

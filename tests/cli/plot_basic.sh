@@ -4,7 +4,7 @@
 # RUN_DIR/plots), and the saved script re-renders the figure on its own. Failing cases: no
 # run, a missing run, an unknown flag, gnuplot not installed.
 source "$(dirname "$0")/lib/common.sh"
-command -v gnuplot > /dev/null || { echo "SKIP: gnuplot not installed"; exit 0; }
+require_gnuplot
 task=(--p 23 --threads 1 --quiet)
 
 expect_exit 0 "$GROKKING" train "${task[@]}" --dim 32 --depth 1 --epochs 5 --save_dir "$WORK/t"

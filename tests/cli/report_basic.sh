@@ -6,7 +6,7 @@
 # partial report that says what is missing. Failing cases: no experiment, two directories, a
 # directory without a manifest, an unknown flag.
 source "$(dirname "$0")/lib/common.sh"
-command -v gnuplot > /dev/null || { echo "SKIP: gnuplot not installed"; exit 0; }
+require_gnuplot
 EXP="$WORK/exp"
 expect_exit 0 "$GROKKING" experiment --out "$EXP" --p 23 --base_dim 32 --base_depth 1 \
   --teacher_epochs 8 --teacher_batch_size 64 --distill_epochs 4 --distill_batch_size 64 \

@@ -22,3 +22,25 @@ expect_in() { grep -qF -- "$2" "$1" || { cat "$1" >&2; fail "'$1' lacks '$2'"; }
 
 # py EXPR...: evaluates a Python snippet with json imported (asserts raise → failure).
 py() { python3 -c "import json, sys; $1"; }
+
+# skip WHAT HOW: this test's prerequisite WHAT is missing here. Exits 77, which ctest reports as
+# "skipped", printing HOW to enable it; under `make test` (GROK_TESTS_REQUIRE_ALL=1), which must
+# run every test, a missing prerequisite is a failure instead.
+skip() {
+  [ "${GROK_TESTS_REQUIRE_ALL:-0}" = 1 ] && fail "$1 (make test runs every test; $2)"
+  echo "SKIP: $1; to run this test: $2"
+  exit 77
+}
+
+# require_gnuplot: the figures are drawn by gnuplot (scripts/install-deps.sh installs it).
+require_gnuplot() {
+  command -v gnuplot >/dev/null || skip "gnuplot not installed" "scripts/install-deps.sh"
+}
+
+# require_venv: sets $VENV_PYTHON to the project's Python environment ($GROK_SOURCE_DIR/.venv,
+# created by `make test`) with safetensors and numpy.
+require_venv() {
+  VENV_PYTHON="${GROK_SOURCE_DIR:?GROK_SOURCE_DIR must point at the source tree}/.venv/bin/python"
+  "$VENV_PYTHON" -c "import safetensors.numpy, numpy" 2>/dev/null ||
+    skip "$VENV_PYTHON cannot import safetensors and numpy" "make -C $GROK_SOURCE_DIR venv"
+}
