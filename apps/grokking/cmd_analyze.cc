@@ -33,7 +33,8 @@ void print_summary(const AnalysisResult& r) {
       "analysis of {} model(s) on the validation split of p {} '{}' "
       "(seed {}): {} of {} "
       "examples\n",
-      r.models.size(), r.task.p, to_string(r.task.operation), r.task.seed, r.examples, r.val_size);
+      r.models.size(), r.task.p, to_string(r.task.operation), r.task.split_seed, r.examples,
+      r.val_size);
   for (std::size_t m = 0; m < r.models.size(); ++m) {
     const ModelAnalysis& a = r.models[m];
     fmt::print("\nmodel {}{}: {}\n", m, m == 0 ? " (reference)" : "", a.path);

@@ -13,17 +13,30 @@
 
 namespace grok::cli {
 
+namespace {
+// The task options of `grokking train`, and nothing else of its.
+struct DataOptions {
+  TrainConfig train;
+  template <typename V>
+  void visit(V& v) {
+    train.visit_task(v);
+  }
+};
+}  // namespace
+
 int cmd_data(int argc, const char* const* argv) {
-  TaskConfig task;
+  DataOptions data;
   std::string out_path;
   OptionSet options("data",
                     "Write a task's train/val split as CSV with header a,b,c,split (train rows "
                     "first, each in split order). Standard output by default.");
-  declare_task_options(options, task);
+  declare_options(options, data);
   options.group("Output");
   options.add("out", &out_path, "CSV file to write (default: standard output)");
   if (!options.parse(argc, argv)) return 0;
-  task.validate();
+  TaskConfig task = data.train.task;
+  task.split_seed = data.train.split_seed.value_or(data.train.seed);
+  validate_fields(data);
   const Split split = make_split(task);
   if (out_path.empty()) {
     write_split_csv(split, std::cout);

@@ -15,7 +15,7 @@ int cmd_distill(int argc, const char* const* argv) {
                     "and/or feature strategies.\nThe task and split are the teacher's. Writes "
                     "config.yaml, distillation_history.json, summary.json and checkpoints into "
                     "--output_dir.");
-  declare_distill_options(options, config);
+  declare_options(options, config);
   if (!options.parse(argc, argv)) return 0;
   const DistillPlan plan = plan_distillation(config);  // validates before anything is written
   const DistillConfig& c = plan.config;
@@ -24,8 +24,9 @@ int cmd_distill(int argc, const char* const* argv) {
         "grokking distill: teacher {} (dim {}, depth {}) → student dim {} depth {} "
         "heads {}; strategies {}; p={} op={} seed={} epochs={} → {}\n",
         c.teacher_checkpoint, plan.teacher.config.dim, plan.teacher.config.depth, c.train.model.dim,
-        c.train.model.depth, c.train.model.heads, fmt::join(c.strategy_names, ","), c.train.task.p,
-        to_string(c.train.task.operation), c.train.task.seed, c.train.epochs, c.train.save_dir);
+        c.train.model.depth, c.train.model.heads, fmt::join(c.settings.strategies, ","),
+        c.train.task.p, to_string(c.train.task.operation), c.train.seed, c.train.loop.epochs,
+        c.train.save_dir);
   const TrainResult result = run_distillation(plan);
   if (result.exit_code == 0 && !c.train.quiet) {
     const auto& s = result.summary;

@@ -29,7 +29,7 @@ int cmd_experiment(int argc, const char* const* argv) {
       "trials are skipped, interrupted ones resume from their checkpoints. Writes "
       "OUT/manifest.json (after every trial), OUT/statistics.json and OUT/statistics.md, "
       "and one run directory per trial.");
-  declare_experiment_options(options, config);
+  declare_options(options, config);
   if (!options.parse(argc, argv)) return 0;
   config.validate();
 
@@ -66,7 +66,7 @@ int cmd_experiment(int argc, const char* const* argv) {
   fmt::print("grokking experiment: {} trials, {} at a time → {}\n", plan.size(), runner.jobs,
              out.string());
   const RunnerResult result = run_trials(plan, runner);
-  write_experiment_statistics(out, plan, result.records, config.task.seed);
+  write_experiment_statistics(out, plan, result.records, config.seed);
   fmt::print("manifest: {}\nstatistics: {}\n", (out / "manifest.json").string(),
              (out / "statistics.md").string());
   return result.exit_code;

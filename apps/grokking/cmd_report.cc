@@ -40,8 +40,7 @@ int cmd_report(int argc, const char* const* argv) {
   options.add("max_examples", &report.analysis.max_examples,
               "analyse only the first N validation examples in split order (0: all)");
   options.add("threads", &threads, "threads (0: all cores)");
-  options.add_switch("no_analysis", &no_analysis,
-                     "skip the mechanistic analysis (figure and table)");
+  options.add("no_analysis", &no_analysis, "skip the mechanistic analysis (figure and table)");
   options.group("Output");
   options.add("out", &out, "report directory (default: EXPERIMENT_DIR/report)");
   options.add("note", &report.note, "a paragraph placed under report.md's title");

@@ -12,7 +12,7 @@ int cmd_train(int argc, const char* const* argv) {
                     "Train a transformer on a modular arithmetic task until it groks.\n"
                     "Writes config.yaml, training_history.json, summary.json and checkpoints "
                     "into --save_dir.");
-  declare_train_options(options, config);
+  declare_options(options, config);
   if (!options.parse(argc, argv)) return 0;
   config.finalize("train");
   config.validate();  // before anything is written
@@ -25,7 +25,7 @@ int cmd_train(int argc, const char* const* argv) {
         "grokking train: p={} op={} depth={} dim={} heads={} optimizer={} epochs={} "
         "seed={} → {}\n",
         config.task.p, to_string(config.task.operation), config.model.depth, config.model.dim,
-        config.model.heads, config.optimizer.type, config.epochs, config.task.seed,
+        config.model.heads, config.optimizer.type, config.loop.epochs, config.seed,
         config.save_dir);
   const Split split = make_split(config.task);
   const TrainResult result = run_training(setup, split);

@@ -40,7 +40,8 @@ assert m['task'] == {'p': 23, 'operation': '/', 'train_fraction': 0.5, 'split_se
 dist = m['distillation']
 assert dist['strategies'] == strategies, dist
 assert dist['teacher_checkpoint'] == '$WORK/teacher' and dist['split_seed'] == 42, dist
-assert dist['teacher_config'] == {'depth': 2, 'dim': 32, 'heads': 1}, dist
+assert {k: dist['teacher_config'][k] for k in ['depth', 'dim', 'heads', 'n_tokens']} == {
+    'depth': 2, 'dim': 32, 'heads': 1, 'n_tokens': 25}, dist
 assert (dist['student_scale'], dist['temperature'], dist['alpha']) == (0.5, 2.0, 0.5), dist
 # Cache: 253 training examples × (logits 25 | 2 maps of 16 | 6 states of 4 × 32) floats.
 want = 253 * 4 * ((25 if 'logit' in strategies else 0) + (32 if 'attention' in strategies else 0)

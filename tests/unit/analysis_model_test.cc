@@ -17,12 +17,14 @@
 namespace grok {
 namespace {
 
+constexpr int kT = 4;  // positions of the modular task's rows
+
 TaskConfig task_p7() {
   TaskConfig t;
   t.p = 7;
   t.operation = Operation::kAdd;
   t.train_fraction = 0.5;  // 49 pairs: 24 train, 25 val
-  t.seed = 3;
+  t.split_seed = 3;
   return t;
 }
 
@@ -30,7 +32,7 @@ LoadedModel make_model(int dim, int depth, int heads, uint64_t seed,
                        const TaskConfig& task = task_p7()) {
   LoadedModel m;
   m.task = task;
-  m.config.vocab_size = m.config.n_classes = task.vocab_size();
+  apply_task_shape(Task(task), m.config);
   m.config.dim = dim;
   m.config.depth = depth;
   m.config.heads = heads;
@@ -60,18 +62,18 @@ Taps taps(const LoadedModel& m, const Dataset& data, int count, int chunk) {
   const int classes = m.config.n_classes;
   for (int begin = 0; begin < count; begin += chunk) {
     const int n = std::min(chunk, count - begin);
-    const int32_t* tokens = data.tokens.data() + begin * kSeqLen;
+    const int32_t* tokens = data.tokens.data() + begin * kT;
     const float* logits = model.forward(m.params.data(), tokens, n, ForwardOptions{});
     for (int i = 0; i < n; ++i)
       t.logits.emplace_back(logits + i * classes, logits + (i + 1) * classes);
     model.forward(m.params.data(), tokens, n, full);
-    const std::size_t rows = static_cast<std::size_t>(n) * kSeqLen;
+    const std::size_t rows = static_cast<std::size_t>(n) * kT;
     for (int k = 0; k < m.config.hidden_state_count(); ++k)
       t.states[k].insert(t.states[k].end(), model.hidden_state(k),
                          model.hidden_state(k) + rows * m.config.dim);
     for (int l = 0; l < m.config.depth; ++l)
       t.attention[l].insert(t.attention[l].end(), model.attention_probs(l),
-                            model.attention_probs(l) + rows * m.config.heads * kSeqLen);
+                            model.attention_probs(l) + rows * m.config.heads * kT);
   }
   return t;
 }
@@ -112,7 +114,7 @@ TEST(AnalysisModel, SameModelTwiceGivesCkaOne) {
   ASSERT_EQ(a.attention.size(), 2u);
   for (const auto& layer : a.attention) {  // causal: row i holds at most ln(i+1) nats
     EXPECT_NEAR(layer.per_position_nats[0], 0, 1e-6);
-    for (int i = 1; i < kSeqLen; ++i) {
+    for (int i = 1; i < kT; ++i) {
       EXPECT_GT(layer.per_position_nats[i], 0);
       EXPECT_LE(layer.per_position_nats[i], std::log(i + 1.0) + 1e-9);
     }
@@ -130,7 +132,7 @@ TEST(AnalysisModel, ChunkedMeasuresEqualOneShot) {
   EXPECT_EQ(r.examples, 17);
   const Dataset val = make_split(task_p7()).val;
   const Taps t = taps(teacher, val, 17, 5), s = taps(student, val, 17, 5);
-  const int64_t rows = 17 * kSeqLen;
+  const int64_t rows = 17 * kT;
 
   // Same-named states: embedding, layer1.*, final_norm (the student has one layer).
   const auto& cka = r.models[1].cka_vs_reference;
@@ -156,7 +158,7 @@ TEST(AnalysisModel, ChunkedMeasuresEqualOneShot) {
       const double a = t.attention[l][i];
       sum -= a * std::log(a + 1e-10);
     }
-    EXPECT_NEAR(r.models[0].attention[l].mean_nats, sum / (17 * 2 * kSeqLen), 1e-9);
+    EXPECT_NEAR(r.models[0].attention[l].mean_nats, sum / (17 * 2 * kT), 1e-9);
   }
   double loss = 0;
   int correct = 0;
@@ -174,7 +176,7 @@ TEST(AnalysisModel, ChunkedMeasuresEqualOneShot) {
 
 TEST(AnalysisModel, RefusesModelsOfDifferentTasks) {
   TaskConfig other = task_p7();
-  other.seed = 4;
+  other.split_seed = 4;
   const LoadedModel a = make_model(8, 1, 1, 1), b = make_model(8, 1, 1, 1, other);
   try {
     analyze_models({a, b}, {"run_a", "run_b"}, AnalysisOptions{});

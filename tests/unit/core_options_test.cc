@@ -21,7 +21,7 @@ struct Fixture {
     options.add("learning_rate", &lr, "lr");
     options.alias("lr");
     options.add("name", &name, "name");
-    options.add_switch("resume", &resume, "resume");
+    options.add("resume", &resume, "resume");
     options.not_saved();
     options.add("scales", &scales, "scales");
   }

@@ -111,7 +111,7 @@ TEST(Batches, ContiguousSlicesWithPartialLast) {
 }
 
 TEST(Batches, GatherCopiesRowsAndLabels) {
-  const Dataset all = make_dataset({7, Operation::kAdd, 0.5, 42});
+  const Dataset all = make_dataset(Task({7, Operation::kAdd, 0.5, 42}));
   const int32_t indices[] = {48, 0, 9};  // (6,6), (0,0), (1,2)
   int32_t tokens[3 * 4], labels[3];
   gather_batch(all, indices, 3, tokens, labels);

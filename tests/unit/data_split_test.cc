@@ -86,8 +86,7 @@ TEST(NumpyPermutation, ReferenceDivisionPermutation) {
 }
 
 TEST(Dataset, EnumerationOrderAndTokenLayout) {
-  const TaskConfig config{7, Operation::kDiv, 0.5, 42};
-  const Dataset all = make_dataset(config);
+  const Dataset all = make_dataset(Task({7, Operation::kDiv, 0.5, 42}));
   ASSERT_EQ(all.size(), 42);
   ASSERT_EQ(all.tokens.size(), 42u * 4);
   int i = 0;
@@ -99,8 +98,8 @@ TEST(Dataset, EnumerationOrderAndTokenLayout) {
       EXPECT_EQ(row, (std::vector<int32_t>{a, 7, b, 8}));
     }
   }
-  EXPECT_EQ(make_dataset({7, Operation::kSub, 0.5, 42}).size(), 49);
-  EXPECT_THROW(make_dataset({91, Operation::kDiv, 0.5, 42}), UsageError);
+  EXPECT_EQ(make_dataset(Task({7, Operation::kSub, 0.5, 42})).size(), 49);
+  EXPECT_THROW(make_dataset(Task({91, Operation::kDiv, 0.5, 42})), UsageError);
 }
 
 TEST(Split, ReferenceDivisionGoldenExamples) {
@@ -158,8 +157,8 @@ TEST(Split, EveryPairOnceWithCorrectLabelAndTokens) {
   for (auto op : {Operation::kAdd, Operation::kSub, Operation::kMul, Operation::kDiv}) {
     const TaskConfig config{97, op, 0.3, 1234};
     const Split split = make_split(config);
-    EXPECT_EQ(split.train.size(), config.train_count());
-    EXPECT_EQ(split.train.size() + split.val.size(), config.pair_count());
+    EXPECT_EQ(split.train.size(), Task(config).train_count());
+    EXPECT_EQ(split.train.size() + split.val.size(), Task(config).example_count());
     std::set<std::pair<int, int>> seen;
     for (const Dataset* data : {&split.train, &split.val}) {
       ASSERT_EQ(data->tokens.size(), 4u * data->size());
@@ -191,7 +190,7 @@ TEST(Split, EveryPairOnceWithCorrectLabelAndTokens) {
         }
       }
     }
-    EXPECT_EQ(std::ssize(seen), config.pair_count());
+    EXPECT_EQ(std::ssize(seen), Task(config).example_count());
   }
 }
 

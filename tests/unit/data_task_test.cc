@@ -6,6 +6,7 @@
 
 #include "grokking/core/error.h"
 #include "grokking/data/operation.h"
+#include "grokking/data/task.h"
 #include "grokking/data/task_config.h"
 
 namespace grok {
@@ -88,41 +89,40 @@ TEST(TaskConfig, DefaultsAndDerivedSizes) {
   EXPECT_EQ(config.p, 97);
   EXPECT_EQ(config.operation, Operation::kDiv);
   EXPECT_EQ(config.train_fraction, 0.5);
-  EXPECT_EQ(config.seed, 42u);
+  EXPECT_EQ(config.split_seed, 42u);
   EXPECT_NO_THROW(config.validate());
-  EXPECT_EQ(config.vocab_size(), 99);
-  EXPECT_EQ(config.op_token(), 97);
-  EXPECT_EQ(config.eq_token(), 98);
-  EXPECT_EQ(config.pair_count(), 9312);
-  EXPECT_EQ(config.train_count(), 4656);
+  const Task task(config);
+  EXPECT_EQ(task.vocab_size(), 99);
+  EXPECT_EQ(task.n_classes(), 99);
+  EXPECT_EQ(task.seq_len(), 4);
+  EXPECT_EQ(task.example_count(), 9312);
+  EXPECT_EQ(task.train_count(), 4656);
   TaskConfig add = config;
   add.operation = Operation::kAdd;
-  EXPECT_EQ(add.pair_count(), 9409);
-  EXPECT_EQ(add.train_count(), 4704);  // floor(4704.5)
+  EXPECT_EQ(Task(add).example_count(), 9409);
+  EXPECT_EQ(Task(add).train_count(), 4704);  // floor(4704.5)
   EXPECT_FALSE(add == config);
   // floor as Python's int(): 0.3 * 20 = 6.000000000000001 -> 6.
-  const TaskConfig five{5, Operation::kDiv, 0.3, 7};
-  EXPECT_EQ(five.train_count(), 6);
+  EXPECT_EQ(Task({5, Operation::kDiv, 0.3, 7}).train_count(), 6);
 }
 
 TEST(TaskConfig, ValidateNamesKeyValueAndRule) {
   auto message = [](TaskConfig config) { return usage_error([&] { config.validate(); }); };
-  EXPECT_EQ(message({1, Operation::kAdd, 0.5, 42}), "p: 1 is too small; p must be at least 2");
-  EXPECT_EQ(message({-3, Operation::kDiv, 0.5, 42}), "p: -3 is too small; p must be at least 2");
+  const std::string p_range =
+      "allowed: an integer in [2, 4096] (all p*p examples are held in memory and the "
+      "vocabulary p+2 sizes the embedding and output layers)";
+  EXPECT_EQ(message({1, Operation::kAdd, 0.5, 42}), "p: 1 is invalid; " + p_range);
+  EXPECT_EQ(message({-3, Operation::kDiv, 0.5, 42}), "p: -3 is invalid; " + p_range);
   EXPECT_EQ(message({91, Operation::kDiv, 0.5, 42}),
             "p: 91 is not prime; operation / needs a prime p (b^-1 = b^(p-2) mod p, Fermat)");
   EXPECT_EQ(message({91, Operation::kMul, 0.5, 42}), "");  // composite is fine without /
-  EXPECT_EQ(message({5000, Operation::kAdd, 0.5, 42}),
-            "p: 5000 is too large; p must be at most 4096 (all p*p examples are held in memory "
-            "and the vocabulary p+2 sizes the embedding and output layers)");
+  EXPECT_EQ(message({5000, Operation::kAdd, 0.5, 42}), "p: 5000 is invalid; " + p_range);
   EXPECT_EQ(message({4096, Operation::kAdd, 0.5, 42}), "");
-  EXPECT_EQ(message({97, Operation::kDiv, 0.0, 42}),
-            "train_fraction: 0 is outside (0, 1); use a fraction strictly between 0 and 1");
-  EXPECT_EQ(message({97, Operation::kDiv, 1.5, 42}),
-            "train_fraction: 1.5 is outside (0, 1); use a fraction strictly between 0 and 1");
-  EXPECT_EQ(message({97, Operation::kDiv, 1.0, 42}),
-            "train_fraction: 1 is outside (0, 1); use a fraction strictly between 0 and 1");
-  EXPECT_NE(message({97, Operation::kDiv, std::nan(""), 42}).find("outside (0, 1)"),
+  const std::string fraction = " is invalid; allowed: a number in (0, 1)";
+  EXPECT_EQ(message({97, Operation::kDiv, 0.0, 42}), "train_fraction: 0" + fraction);
+  EXPECT_EQ(message({97, Operation::kDiv, 1.5, 42}), "train_fraction: 1.5" + fraction);
+  EXPECT_EQ(message({97, Operation::kDiv, 1.0, 42}), "train_fraction: 1" + fraction);
+  EXPECT_NE(message({97, Operation::kDiv, std::nan(""), 42}).find("allowed: a number in (0, 1)"),
             std::string::npos);
   EXPECT_EQ(message({2, Operation::kAdd, 0.1, 42}),
             "train_fraction: 0.1 leaves the train set empty for p = 2 and operation + "
@@ -133,8 +133,28 @@ TEST(TaskConfig, ValidateNamesKeyValueAndRule) {
   EXPECT_EQ(message({2, Operation::kDiv, 0.5, 42}), "");
   EXPECT_EQ(message({97, Operation::kDiv, 0.5, 4294967295u}), "");
   EXPECT_EQ(message({97, Operation::kDiv, 0.5, 4294967296u}),
-            "seed: 4294967296 is too large; the split reproduces NumPy's RandomState(seed), "
-            "whose seed must be at most 4294967295");
+            "split_seed: 4294967296 is invalid; allowed: an integer in [0, 4294967295] (NumPy's "
+            "RandomState seed)");
+}
+
+// The task's examples (task.h): the [a, op, b, eq] rows, labels and operands, independently of
+// make_dataset.
+TEST(Task, ExamplesRowByRow) {
+  const Task task({7, Operation::kDiv, 0.5, 1});
+  ASSERT_EQ(task.example_count(), 42);
+  int32_t tokens[4], operands[2];
+  for (int i = 0; i < 42; ++i) {
+    const int a = i / 6, b = i % 6 + 1;
+    const int32_t label = task.example(i, tokens, operands);
+    EXPECT_EQ(tokens[0], a);
+    EXPECT_EQ(tokens[1], 7);
+    EXPECT_EQ(tokens[2], b);
+    EXPECT_EQ(tokens[3], 8);
+    EXPECT_EQ(operands[0], a);
+    EXPECT_EQ(operands[1], b);
+    EXPECT_EQ((label * b) % 7, a) << a << " / " << b;  // c·b = a mod 7
+  }
+  EXPECT_THROW(task.example(42, tokens, operands), Error);
 }
 
 }  // namespace

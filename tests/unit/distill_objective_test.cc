@@ -51,12 +51,12 @@ struct Fixture {
 
 DistillSettings all_three(double alpha, bool ground_truth) {
   DistillSettings s;
-  s.strategies = {StrategyKind::kAttention, StrategyKind::kLogit, StrategyKind::kFeature};
+  s.strategies = {"attention", "logit", "feature"};
   s.alpha = alpha;
-  s.temperature = 1.5;
-  s.attention_weight = 2.0;
-  s.feature_weight = 0.5;
-  s.ground_truth = ground_truth;
+  s.param("temperature") = 1.5;
+  s.param("attention_weight") = 2.0;
+  s.param("feature_weight") = 0.5;
+  s.disable_ground_truth = !ground_truth;
   return s;
 }
 
@@ -71,7 +71,7 @@ TEST(DistillationObjective, ColumnsAndLastLayerNeeds) {
   EXPECT_EQ(only_logit.last_layer(), LastLayer::kTrimmed);
   EXPECT_EQ(only_logit.extra_layout(), nullptr);
   DistillSettings attention;
-  attention.strategies = {StrategyKind::kAttention};
+  attention.strategies = {"attention"};
   EXPECT_EQ(DistillationObjective(tiny(8), cache, attention, 1).last_layer(),
             LastLayer::kAttentionMaps);
   DistillationObjective combined(tiny(8), cache, all_three(0.5, true), 1);
@@ -90,6 +90,7 @@ void check_combination(bool ground_truth) {
   init_params(sc, param_layout(sc), 9, params.data());
   const double alpha = 0.3, tau = 1.5;
   DistillationObjective objective(sc, cache, all_three(alpha, ground_truth), 1);
+  Scratch<float> scratch;
   Transformer<float> model(sc, kBatch);
   ForwardOptions opts;
   opts.training = true;
@@ -98,7 +99,7 @@ void check_combination(bool ground_truth) {
   std::vector<float> d_logits(kBatch * 9, 123.0f);  // overwritten, not accumulated
   const ObjectiveSums sums =
       objective.loss_and_gradient(model, logits, f.labels.data(), kIds.data(), kBatch, kBatch,
-                                  d_logits.data(), objective.extra_grads());
+                                  d_logits.data(), objective.extra_grads(), scratch);
 
   // Independent terms, in double from the same float inputs.
   double ce = 0, kl = 0, att = 0, feat = 0;
@@ -116,7 +117,8 @@ void check_combination(bool ground_truth) {
     for (int c = 0; c < 9; ++c) sum += std::exp(z[c] - m);
     ce += -(z[f.labels[b]] - m - std::log(sum));
     std::vector<double> d_kl(9, 0.0);
-    kl += distillation_kl(z.data(), t.data(), 9, tau, 1.0, d_kl.data());
+    double work[18];
+    kl += distillation_kl(z.data(), t.data(), 9, tau, 1.0, d_kl.data(), work);
     for (int c = 0; c < 9; ++c) {
       const double softmax = std::exp(z[c] - m) / sum;
       expected_d[b * 9 + c] =
@@ -162,6 +164,7 @@ TEST(DistillationObjective, ZeroWhenStudentIsTheTeacher) {
                                   TeacherNeeds{true, true, true}, 5);
   DistillationObjective objective(f.teacher_config, cache, all_three(0.5, false), 1);
   objective.projectors()->set_identity();
+  Scratch<float> scratch;
   Transformer<float> model(f.teacher_config, kBatch);
   ForwardOptions opts;
   opts.training = true;
@@ -170,7 +173,7 @@ TEST(DistillationObjective, ZeroWhenStudentIsTheTeacher) {
   std::vector<float> d_logits(kBatch * 9);
   const ObjectiveSums sums =
       objective.loss_and_gradient(model, logits, f.labels.data(), kIds.data(), kBatch, kBatch,
-                                  d_logits.data(), objective.extra_grads());
+                                  d_logits.data(), objective.extra_grads(), scratch);
   EXPECT_LT(std::abs(sums.loss), 1e-9);
   for (int c = 0; c < 3; ++c) EXPECT_LT(std::abs(sums.components[c]), 1e-9) << c;
   EXPECT_GT(sums.components[3], 0.1);  // CE is still measured

@@ -11,7 +11,7 @@
 
 #include "grokking/core/error.h"
 #include "grokking/distill/projectors.h"
-#include "grokking/distill/strategy.h"
+#include "grokking/distill/strategy_table.h"
 #include "grokking/distill/teacher_cache.h"
 #include "unit/model_test_support.h"
 
@@ -67,10 +67,17 @@ std::vector<int32_t> batch_tokens(const Dataset& d) {
 }
 
 const TeacherNeeds kAll{true, true, true};
-const StrategyKind kKinds[] = {StrategyKind::kLogit, StrategyKind::kAttention,
-                               StrategyKind::kFeature};
+const char* const kKinds[] = {"logit", "attention", "feature"};
 
-std::string name_of(StrategyKind kind) { return to_string(kind); }
+// A strategy of the table by name, at temperature 2 (logit) and projector seed `seed`.
+std::unique_ptr<DistillStrategy<double>> build(const std::string& name, const ModelConfig& student,
+                                               const TeacherCache<double>& cache,
+                                               uint64_t seed = 42) {
+  DistillSettings settings;
+  settings.param("temperature") = 2.0;
+  return make_strategy(strategy_info(name),
+                       StrategyContext<double>{student, cache, settings, seed});
+}
 
 double max_abs(const double* v, std::size_t n) {
   double m = 0;
@@ -84,19 +91,20 @@ TEST(DistillStrategy, ZeroLossAndGradientWhenStudentEqualsTeacher) {
   const Dataset data = examples();
   const TeacherCache<double> cache(c, p.data(), data, kAll, 4);  // chunks differ from the batch
   const auto tokens = batch_tokens(data);
-  for (const StrategyKind kind : kKinds) {
-    SCOPED_TRACE(name_of(kind));
-    auto strategy = make_strategy(kind, c, cache, StrategyOptions{2.0, 1});
+  Scratch<double> scratch;
+  for (const std::string kind : kKinds) {
+    SCOPED_TRACE(kind);
+    auto strategy = build(kind, c, cache, 1);
     if (auto* proj = strategy->projectors()) proj->set_identity();
     Transformer<double> student(c, kBatch);
     ForwardOptions opts;
     opts.training = true;  // dropout 0: the training forward equals inference
-    opts.last_layer = last_layer_needs(kind);
+    opts.last_layer = strategy_info(kind).last_layer;
     const double* logits = student.forward(p.data(), tokens.data(), kBatch, opts);
     Vec d_logits(kBatch * c.n_classes, 0.0);
     const double loss = strategy->add_loss_and_gradient(
         student, logits, kIds.data(), kBatch, kBatch, 1.0, d_logits.data(),
-        strategy->projectors() ? strategy->projectors()->grads() : nullptr);
+        strategy->projectors() ? strategy->projectors()->grads() : nullptr, scratch);
     EXPECT_LE(std::abs(loss), 1e-24);
     EXPECT_LE(max_abs(d_logits.data(), d_logits.size()), 1e-13);
     for (int l = 0; l < c.depth; ++l)
@@ -114,30 +122,32 @@ TEST(DistillStrategy, ZeroLossAndGradientWhenStudentEqualsTeacher) {
 
 // loss(θ_student, projectors) = strategy's batch mean; the analytic gradient comes from the
 // strategy's tap seeds and d_logits through the model's backward.
-void check_whole_model_gradient(StrategyKind kind, const ModelConfig& teacher_config,
+void check_whole_model_gradient(const std::string& kind, const ModelConfig& teacher_config,
                                 const ModelConfig& student_config) {
-  SCOPED_TRACE(name_of(kind));
+  SCOPED_TRACE(kind);
   const Dataset data = examples();
   const Vec tp = params_for(teacher_config, 5);
-  const TeacherCache<double> cache(teacher_config, tp.data(), data, teacher_needs(kind), 512);
-  auto strategy = make_strategy(kind, student_config, cache, StrategyOptions{2.0, 3});
+  const TeacherCache<double> cache(teacher_config, tp.data(), data, strategy_info(kind).teacher,
+                                   512);
+  auto strategy = build(kind, student_config, cache, 3);
+  Scratch<double> scratch;
   Vec p = params_for(student_config, 6);
   const auto tokens = batch_tokens(data);
   Transformer<double> student(student_config, kBatch);
   ForwardOptions opts;
-  opts.last_layer = last_layer_needs(kind);
+  opts.last_layer = strategy_info(kind).last_layer;
   const double weight = 1.7;
   Vec d_logits(kBatch * student_config.n_classes, 0.0);
   auto loss = [&] {
     const double* logits = student.forward(p.data(), tokens.data(), kBatch, opts);
     return weight / kBatch *
            strategy->add_loss_and_gradient(student, logits, kIds.data(), kBatch, kBatch, 0.0,
-                                           d_logits.data(), nullptr);
+                                           d_logits.data(), nullptr, scratch);
   };
   const double* logits = student.forward(p.data(), tokens.data(), kBatch, opts);
   const double value = strategy->add_loss_and_gradient(
       student, logits, kIds.data(), kBatch, kBatch, weight, d_logits.data(),
-      strategy->projectors() ? strategy->projectors()->grads() : nullptr);
+      strategy->projectors() ? strategy->projectors()->grads() : nullptr, scratch);
   EXPECT_GT(value, 1e-6);
   Vec grads(p.size(), 0.0);
   student.backward(p.data(), d_logits.data(), grads.data());
@@ -173,13 +183,13 @@ void check_whole_model_gradient(StrategyKind kind, const ModelConfig& teacher_co
 }
 
 TEST(DistillStrategy, LogitGradientThroughTheModel) {
-  check_whole_model_gradient(StrategyKind::kLogit, tiny(12, 2, 2), tiny(8, 2, 1));
+  check_whole_model_gradient("logit", tiny(12, 2, 2), tiny(8, 2, 1));
 }
 TEST(DistillStrategy, AttentionGradientThroughTheModel) {
-  check_whole_model_gradient(StrategyKind::kAttention, tiny(12, 2, 2), tiny(8, 2, 2));
+  check_whole_model_gradient("attention", tiny(12, 2, 2), tiny(8, 2, 2));
 }
 TEST(DistillStrategy, FeatureGradientThroughTheModelAndProjectors) {
-  check_whole_model_gradient(StrategyKind::kFeature, tiny(12, 2, 2), tiny(8, 1, 2));
+  check_whole_model_gradient("feature", tiny(12, 2, 2), tiny(8, 1, 2));
 }
 
 TEST(DistillStrategy, RefusesShapesItCannotPair) {
@@ -187,33 +197,51 @@ TEST(DistillStrategy, RefusesShapesItCannotPair) {
   const ModelConfig t = tiny(12, 2, 2);
   const Vec tp = params_for(t, 5);
   const TeacherCache<double> cache(t, tp.data(), data, kAll);
-  auto message = [&](StrategyKind kind, const ModelConfig& s) -> std::string {
+  auto message = [&](const std::string& kind, const ModelConfig& s) -> std::string {
     try {
-      make_strategy(kind, s, cache, StrategyOptions{});
+      build(kind, s, cache);
     } catch (const UsageError& e) {
       return e.what();
     }
     return "";
   };
-  const std::string depth = message(StrategyKind::kAttention, tiny(8, 2, 1));
+  const std::string depth = message("attention", tiny(8, 2, 1));
   EXPECT_NE(depth.find("teacher depth 2 vs student depth 1"), std::string::npos) << depth;
-  const std::string heads = message(StrategyKind::kAttention, tiny(8, 1, 2));
+  const std::string heads = message("attention", tiny(8, 1, 2));
   EXPECT_NE(heads.find("teacher heads 2 vs student heads 1"), std::string::npos) << heads;
-  const std::string feature = message(StrategyKind::kFeature, tiny(8, 2, 3));
+  const std::string feature = message("feature", tiny(8, 2, 3));
   EXPECT_NE(feature.find("feature needs the student's depth"), std::string::npos) << feature;
-  EXPECT_EQ(message(StrategyKind::kFeature, tiny(8, 1, 2)), "");  // heads do not matter
-  EXPECT_EQ(message(StrategyKind::kLogit, tiny(8, 1, 1)), "");    // logits always pair
+  EXPECT_EQ(message("feature", tiny(8, 1, 2)), "");  // heads do not matter
+  EXPECT_EQ(message("logit", tiny(8, 1, 1)), "");    // logits always pair
   ModelConfig other_task = tiny(8, 2, 2);
   other_task.n_classes = other_task.vocab_size = 13;
-  EXPECT_NE(message(StrategyKind::kLogit, other_task).find("classes"), std::string::npos);
+  EXPECT_NE(message("logit", other_task).find("classes"), std::string::npos);
 }
 
-TEST(DistillStrategy, ParsesNames) {
-  EXPECT_EQ(parse_strategies({"feature", "logit"}),
-            (std::vector<StrategyKind>{StrategyKind::kFeature, StrategyKind::kLogit}));
-  EXPECT_THROW(parse_strategies({"logit", "logit"}), UsageError);
-  EXPECT_THROW(parse_strategies({}), UsageError);
-  EXPECT_THROW(parse_strategy("attention_transfer"), UsageError);
+// The table names the strategies; settings check a list of them; "combined" is all of them.
+TEST(DistillStrategy, NamesFromTheTable) {
+  EXPECT_EQ(strategy_names_text(), "logit, attention, feature");
+  EXPECT_EQ(strategy_info("feature").loss_column(), "feature_loss");
+  EXPECT_THROW(strategy_info("attention_transfer"), UsageError);
+  EXPECT_EQ(expand_strategy("combined"),
+            (std::vector<std::string>{"logit", "attention", "feature"}));
+  EXPECT_EQ(expand_strategy("logit"), std::vector<std::string>{"logit"});
+  EXPECT_THROW(expand_strategy("none"), UsageError);
+  DistillSettings s;
+  s.strategies = {"feature", "logit"};
+  EXPECT_NO_THROW(validate_fields(s));
+  s.strategies = {"logit", "logit"};
+  EXPECT_THROW(validate_fields(s), UsageError);
+  s.strategies = {};
+  EXPECT_THROW(validate_fields(s), UsageError);
+  // Each strategy's own hyperparameters are options of the settings, with their defaults.
+  const DistillSettings defaults;
+  EXPECT_EQ(defaults.param("temperature"), 2.0);
+  EXPECT_EQ(defaults.param("attention_weight"), 1.0);
+  EXPECT_EQ(defaults.param("feature_weight"), 1.0);
+  const nlohmann::json j = to_json(defaults);
+  EXPECT_EQ(j.at("temperature"), 2.0);
+  EXPECT_EQ(j.at("strategies"), nlohmann::json::array({"logit"}));
 }
 
 TEST(Projectors, ShapesNamesAndInitialisation) {
@@ -221,7 +249,7 @@ TEST(Projectors, ShapesNamesAndInitialisation) {
   const ModelConfig t = tiny(12, 2, 2);
   const Vec tp = params_for(t, 5);
   const TeacherCache<double> cache(t, tp.data(), data, kAll);
-  auto feature = make_strategy(StrategyKind::kFeature, tiny(8, 2, 2), cache, StrategyOptions{});
+  auto feature = build("feature", tiny(8, 2, 2), cache);
   const Projectors<double>* proj = feature->projectors();
   ASSERT_NE(proj, nullptr);
   ASSERT_EQ(proj->layout().tensors().size(), 6u);  // 2L + 2 hidden states
@@ -229,9 +257,7 @@ TEST(Projectors, ShapesNamesAndInitialisation) {
     EXPECT_EQ(proj->layout().at(k).name, std::to_string(k) + ".kernel");
     EXPECT_EQ(proj->layout().at(k).shape, (Shape{12, 8}));  // [teacher dim, student dim]
   }
-  EXPECT_EQ(
-      make_strategy(StrategyKind::kLogit, tiny(8, 2, 2), cache, StrategyOptions{})->projectors(),
-      nullptr);
+  EXPECT_EQ(build("logit", tiny(8, 2, 2), cache)->projectors(), nullptr);
 
   // LeCun normal: mean 0, std sqrt(1/fan_in); a pure function of (seed, k).
   Projectors<double> a(2, 128, 64, 42), b(2, 128, 64, 42), c(2, 128, 64, 43);

@@ -49,10 +49,10 @@ TEST(ExperimentConfig, Defaults) {
   EXPECT_EQ(c.base.dropout, 0.2);
   EXPECT_EQ(c.base.pool, Pool::kCls);
   EXPECT_EQ(c.task.p, 97);
-  EXPECT_EQ(c.task.seed, 42u);
+  EXPECT_EQ(c.seed, 42u);
   for (const PhaseConfig* phase : {&c.teacher, &c.distill}) {
-    EXPECT_EQ(phase->epochs, 150);
-    EXPECT_EQ(phase->batch_size, 512);
+    EXPECT_EQ(phase->loop.epochs, 150);
+    EXPECT_EQ(phase->loop.batch_size, 512);
     EXPECT_EQ(phase->optimizer.learning_rate, 1e-3);
     EXPECT_EQ(phase->optimizer.weight_decay, 1.0);
     EXPECT_EQ(phase->optimizer.beta1, 0.9);
@@ -61,14 +61,14 @@ TEST(ExperimentConfig, Defaults) {
   EXPECT_EQ(c.teacher.optimizer.warmup_steps, 10);
   EXPECT_EQ(c.distill.optimizer.warmup_steps, 0);
   EXPECT_EQ(c.distill_settings.alpha, 0.5);
-  EXPECT_EQ(c.distill_settings.temperature, 2.0);
+  EXPECT_EQ(c.distill_settings.param("temperature"), 2.0);
   EXPECT_EQ(validation_error(valid()), "");
 }
 
 TEST(ExperimentConfig, FlagsAndKebabCase) {
   ExperimentConfig c;
   OptionSet options("experiment", "test");
-  declare_experiment_options(options, c);
+  declare_options(options, c);
   ASSERT_TRUE(parse(options, {"--output_dir",
                               "runs/e",
                               "--student-scales",
@@ -107,8 +107,8 @@ TEST(ExperimentConfig, FlagsAndKebabCase) {
   EXPECT_TRUE(c.recursive);
   EXPECT_EQ(c.repeats, 3);
   EXPECT_TRUE(c.no_control);
-  EXPECT_EQ(c.teacher.epochs, 10);
-  EXPECT_EQ(c.distill.epochs, 150);
+  EXPECT_EQ(c.teacher.loop.epochs, 10);
+  EXPECT_EQ(c.distill.loop.epochs, 150);
   EXPECT_EQ(c.distill.optimizer.learning_rate, 5e-4);
   EXPECT_EQ(c.teacher.optimizer.learning_rate, 1e-3);
   EXPECT_EQ(c.distill_settings.alpha, 0.3);
@@ -126,7 +126,7 @@ TEST(ExperimentConfig, FlagsAndKebabCase) {
 TEST(ExperimentConfig, YamlRoundTrip) {
   ExperimentConfig c;
   OptionSet options("experiment", "test");
-  declare_experiment_options(options, c);
+  declare_options(options, c);
   options.apply_yaml_text(
       "student_scales: [0.5, 0.25]\nstrategies: [feature]\nrecursive: true\n"
       "recursive_factor: 0.75\nteacher_depth_scale: 1.5\ndistill_temperature: 4\n",
@@ -135,14 +135,14 @@ TEST(ExperimentConfig, YamlRoundTrip) {
   EXPECT_EQ(c.strategies, std::vector<std::string>{"feature"});
   EXPECT_EQ(c.recursive_factor, 0.75);
   EXPECT_EQ(c.teacher_depth_scale, 1.5);
-  EXPECT_EQ(c.distill_settings.temperature, 4.0);
+  EXPECT_EQ(c.distill_settings.param("temperature"), 4.0);
   // The saved config re-loads into the same values (out and jobs are not saved).
   c.out = "not saved";
   const std::string yaml = options.to_yaml();
   EXPECT_EQ(yaml.find("not saved"), std::string::npos);
   ExperimentConfig d;
   OptionSet reload("experiment", "test");
-  declare_experiment_options(reload, d);
+  declare_options(reload, d);
   reload.apply_yaml_text(yaml, "saved.yaml");
   EXPECT_EQ(d.student_scales, c.student_scales);
   EXPECT_EQ(d.strategies, c.strategies);
@@ -150,14 +150,14 @@ TEST(ExperimentConfig, YamlRoundTrip) {
   EXPECT_EQ(d.recursive_factor, 0.75);
   EXPECT_EQ(d.teacher, c.teacher);
   EXPECT_EQ(d.distill, c.distill);
-  EXPECT_EQ(d.distill_settings.temperature, 4.0);
+  EXPECT_EQ(d.distill_settings.param("temperature"), 4.0);
   EXPECT_TRUE(d.out.empty());
 }
 
 TEST(ExperimentConfig, UnknownFlagIsAnError) {
   ExperimentConfig c;
   OptionSet options("experiment", "test");
-  declare_experiment_options(options, c);
+  declare_options(options, c);
   EXPECT_THROW(parse(options, {"--student_scale", "0.5"}), UsageError);
 }
 
@@ -197,7 +197,7 @@ TEST(ExperimentConfig, ValidationNamesTheKey) {
       {[](ExperimentConfig& c) { c.max_recursive_rounds = 0; }, "max_recursive_rounds"},
       {[](ExperimentConfig& c) { c.repeats = 0; }, "repeats"},
       {[](ExperimentConfig& c) {
-         c.task.seed = 4294967295u;
+         c.seed = 4294967295u;
          c.repeats = 2;
        },
        "repeats"},
@@ -209,15 +209,16 @@ TEST(ExperimentConfig, ValidationNamesTheKey) {
       {[](ExperimentConfig& c) { c.base.dropout = 1.0; }, "dropout"},
       {[](ExperimentConfig& c) { c.base.heads = 3; }, "heads"},
       {[](ExperimentConfig& c) { c.base.heads = 128; }, "heads"},
-      {[](ExperimentConfig& c) { c.teacher.epochs = 0; }, "teacher_epochs"},
-      {[](ExperimentConfig& c) { c.distill.batch_size = 0; }, "distill_batch_size"},
+      {[](ExperimentConfig& c) { c.teacher.loop.epochs = 0; }, "teacher_epochs"},
+      {[](ExperimentConfig& c) { c.distill.loop.batch_size = 0; }, "distill_batch_size"},
       {[](ExperimentConfig& c) { c.distill.optimizer.learning_rate = 0; }, "distill_learning_rate"},
       {[](ExperimentConfig& c) { c.teacher.optimizer.weight_decay = -1; }, "teacher_weight_decay"},
       {[](ExperimentConfig& c) { c.teacher.optimizer.beta2 = 1; }, "teacher_beta2"},
       {[](ExperimentConfig& c) { c.distill.optimizer.warmup_steps = -1; }, "distill_warmup_steps"},
       {[](ExperimentConfig& c) { c.distill_settings.alpha = 2; }, "distill_alpha"},
-      {[](ExperimentConfig& c) { c.distill_settings.temperature = 0; }, "distill_temperature"},
-      {[](ExperimentConfig& c) { c.distill_settings.feature_weight = -1; },
+      {[](ExperimentConfig& c) { c.distill_settings.param("temperature") = 0; },
+       "distill_temperature"},
+      {[](ExperimentConfig& c) { c.distill_settings.param("feature_weight") = -1; },
        "distill_feature_weight"},
   };
   for (const BadCase& bad : cases) {
@@ -231,14 +232,6 @@ TEST(ExperimentConfig, ValidationNamesTheKey) {
   ExperimentConfig c = valid();
   c.teacher_checkpoint = "runs/t";
   EXPECT_EQ(validation_error(c), "");
-}
-
-TEST(ExperimentConfig, StrategyKinds) {
-  EXPECT_EQ(strategy_kinds("attention"), std::vector<StrategyKind>{StrategyKind::kAttention});
-  EXPECT_EQ(strategy_kinds("combined"),
-            (std::vector<StrategyKind>{StrategyKind::kLogit, StrategyKind::kAttention,
-                                       StrategyKind::kFeature}));
-  EXPECT_THROW(strategy_kinds("all"), UsageError);
 }
 
 }  // namespace

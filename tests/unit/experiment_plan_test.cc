@@ -66,7 +66,7 @@ TEST(Plan, PaperStudy) {
   EXPECT_TRUE(teacher.depends_on.empty());
   EXPECT_EQ(teacher.phase.optimizer.warmup_steps, 10);
   EXPECT_EQ(teacher.seed, 42u);
-  EXPECT_EQ(teacher.task.seed, 42u);
+  EXPECT_EQ(teacher.task.split_seed, 42u);
 
   const Trial& logit = trials[1];
   EXPECT_EQ(logit.kind, TrialKind::kStudent);
@@ -80,9 +80,9 @@ TEST(Plan, PaperStudy) {
   EXPECT_EQ(logit.student_scale, 0.5);
   EXPECT_EQ(logit.overall_scale, 0.5);
   EXPECT_EQ(logit.phase.optimizer.warmup_steps, 0);
-  EXPECT_EQ(logit.distill.strategies, std::vector<StrategyKind>{StrategyKind::kLogit});
+  EXPECT_EQ(logit.distill.strategies, std::vector<std::string>{"logit"});
   EXPECT_EQ(logit.distill.alpha, 0.5);
-  EXPECT_EQ(trials[2].distill.strategies, std::vector<StrategyKind>{StrategyKind::kAttention});
+  EXPECT_EQ(trials[2].distill.strategies, std::vector<std::string>{"attention"});
 
   const Trial& control = trials[4];
   EXPECT_EQ(control.kind, TrialKind::kScratch);
@@ -101,7 +101,7 @@ TEST(Plan, PaperStudy) {
 TEST(Plan, RepeatsArePairedBySeed) {
   ExperimentConfig c = config();
   c.repeats = 3;
-  c.task.seed = 7;
+  c.seed = 7;
   const std::vector<Trial> trials = plan_trials(c);
   ASSERT_EQ(trials.size(), 15u);
   EXPECT_EQ(count(trials, TrialKind::kTeacher), 3);
@@ -109,7 +109,7 @@ TEST(Plan, RepeatsArePairedBySeed) {
   EXPECT_EQ(count(trials, TrialKind::kScratch), 3);
   for (const Trial& t : trials) {
     EXPECT_EQ(t.seed, 7u + static_cast<uint64_t>(t.repeat)) << t.id;
-    EXPECT_EQ(t.task.seed, t.seed) << t.id;  // the split of the repeat's teacher
+    EXPECT_EQ(t.task.split_seed, t.seed) << t.id;  // the split of the repeat's teacher
     EXPECT_EQ(t.id.rfind(fmt::format("s{}/", t.seed), 0), 0u) << t.id;
     if (t.kind == TrialKind::kStudent) {
       EXPECT_EQ(find(trials, t.parent_id).seed, t.seed);
@@ -138,8 +138,7 @@ TEST(Plan, GrowAndSweep) {
   EXPECT_EQ(trials[3].model.dim, 64);
   EXPECT_EQ(trials[3].overall_scale, 0.25);
   EXPECT_EQ(trials[2].distill.strategies,
-            (std::vector<StrategyKind>{StrategyKind::kLogit, StrategyKind::kAttention,
-                                       StrategyKind::kFeature}));
+            (std::vector<std::string>{"logit", "attention", "feature"}));
   EXPECT_EQ(trials[5].serves.size(), 2u);
   EXPECT_EQ(trials[6].overall_scale, 0.25);
 }
@@ -252,7 +251,7 @@ TEST(Plan, GivenTeacherIsSharedAcrossRepeats) {
   given.model.vocab_size = given.model.n_classes = 15;
   given.task.p = 13;
   given.task.operation = Operation::kAdd;
-  given.task.seed = 5;
+  given.task.split_seed = 5;
   const std::vector<Trial> trials = plan_trials(c, given);
   ASSERT_EQ(trials.size(), 9u);
   EXPECT_EQ(trials[0].id, "teacher");
@@ -356,7 +355,7 @@ TEST(PlanChange, IdenticalExtendedChanged) {
 
   // A hyperparameter of existing trials changed: refuse.
   ExperimentConfig longer = c;
-  longer.distill.epochs = 200;
+  longer.distill.loop.epochs = 200;
   change = compare_plans(base, plan_to_json(plan_trials(longer)));
   EXPECT_EQ(change.kind, PlanChangeKind::kChanged);
   EXPECT_EQ(change.changed.size(), 8u);  // 3 students and 1 control per repeat

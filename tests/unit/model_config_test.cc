@@ -64,28 +64,28 @@ TEST(ModelConfig, ValidateRejectsWithClearMessages) {
   ModelConfig c;
   EXPECT_NO_THROW(c.validate());
   c.heads = 3;
-  expect_usage_error(c, {"heads = 3", "dim = 128", "dim % heads == 0"});
+  expect_usage_error(c, {"heads: 3", "dim = 128", "dim % heads == 0"});
   c = ModelConfig{};
   c.dim = 6;
   c.heads = 2;  // head width 3
-  expect_usage_error(c, {"heads = 2", "3", "even"});
+  expect_usage_error(c, {"heads: 2", "3", "even"});
   c = ModelConfig{};
   c.depth = 0;
-  expect_usage_error(c, {"depth = 0", "positive"});
+  expect_usage_error(c, {"depth: 0", "an integer in [1, 256]"});
   c = ModelConfig{};
   c.dim = -4;
-  expect_usage_error(c, {"dim = -4", "positive"});
+  expect_usage_error(c, {"dim: -4", "an integer in [1, 16384]"});
   c = ModelConfig{};
   c.dropout = 1.0;
-  expect_usage_error(c, {"dropout = 1", "0 <= dropout < 1"});
+  expect_usage_error(c, {"dropout: 1", "a number in [0, 1)"});
   c.dropout = -0.1;
-  expect_usage_error(c, {"dropout = -0.1"});
+  expect_usage_error(c, {"dropout: -0.1"});
   c = ModelConfig{};
   c.seq_len = 0;
-  expect_usage_error(c, {"seq_len = 0"});
+  expect_usage_error(c, {"seq_len: 0"});
   c = ModelConfig{};
   c.vocab_size = 0;
-  expect_usage_error(c, {"vocab_size = 0"});
+  expect_usage_error(c, {"vocab_size: 0"});
 }
 
 TEST(ModelConfig, PoolParsing) {
@@ -94,6 +94,16 @@ TEST(ModelConfig, PoolParsing) {
   EXPECT_EQ(to_string(Pool::kMean), "mean");
   EXPECT_EQ(to_string(parse_pool("cls")), "cls");
   EXPECT_THROW(parse_pool("max"), UsageError);
+}
+
+// The model's shape follows its task in one place (model_config.h apply_task_shape).
+TEST(Task, ShapesTheModel) {
+  const Task task({13, Operation::kAdd, 0.5, 1});
+  ModelConfig model;
+  apply_task_shape(task, model);
+  EXPECT_EQ(model.vocab_size, 15);
+  EXPECT_EQ(model.n_classes, 15);
+  EXPECT_EQ(model.seq_len, 4);
 }
 
 }  // namespace

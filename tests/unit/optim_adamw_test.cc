@@ -110,7 +110,7 @@ TEST(OptimizerConfig, ValidateNamesKeyValueAndAllowed) {
     std::vector<std::string> expected;
   };
   const std::vector<Case> cases = {
-      {[](OptimizerConfig& c) { c.type = "sgd"; }, {"optimizer", "'sgd'", "adamw or muon"}},
+      {[](OptimizerConfig& c) { c.type = "sgd"; }, {"optimizer", "'sgd'", "adamw, muon"}},
       {[](OptimizerConfig& c) { c.learning_rate = 0.0; }, {"learning_rate", "0", "> 0"}},
       {[](OptimizerConfig& c) { c.learning_rate = -1e-3; }, {"learning_rate", "-0.001"}},
       {[](OptimizerConfig& c) { c.learning_rate = NAN; }, {"learning_rate", "nan"}},

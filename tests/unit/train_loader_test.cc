@@ -35,8 +35,8 @@ double accuracy(const LoadedModel& loaded, const Dataset& data, int chunk) {
   for (int begin = 0; begin < data.size(); begin += chunk) {
     const int count = std::min(chunk, data.size() - begin);
     const float* logits =
-        model.forward(loaded.params.data(), data.tokens.data() + int64_t{begin} * kSeqLen, count,
-                      ForwardOptions{});
+        model.forward(loaded.params.data(), data.tokens.data() + int64_t{begin} * data.seq_len,
+                      count, ForwardOptions{});
     for (int i = 0; i < count; ++i) {
       const float* row = logits + int64_t{i} * classes;
       int best = 0;
@@ -59,14 +59,14 @@ class TrainLoaderTest : public ::testing::Test {
     TrainConfig& c = setup.config;
     c.task.p = 23;
     c.task.operation = Operation::kAdd;
-    c.task.seed = 7;
+    c.seed = 7;
     c.model.depth = 2;
     c.model.dim = 32;
     c.model.heads = 2;
     c.model.pool = Pool::kMean;
     c.optimizer.learning_rate = 3e-3;
-    c.epochs = 12;
-    c.batch_size = 32;
+    c.loop.epochs = 12;
+    c.loop.batch_size = 32;
     c.checkpoint_every = 4;
     c.threads = 1;
     c.quiet = true;

@@ -30,15 +30,16 @@ class StopAtStep : public Objective {
       : inner_(classes), stop_at_(stop_at), signal_(signal) {}
   ObjectiveSums loss_and_gradient(Transformer<float>& model, const float* logits,
                                   const int32_t* labels, const int32_t* example_ids, int batch,
-                                  int normaliser, float* d_logits, float* d_extra) override {
+                                  int normaliser, float* d_logits, float* d_extra,
+                                  Scratch<float>& scratch) const override {
     if (++calls_ == stop_at_) request_stop(signal_);
     return inner_.loss_and_gradient(model, logits, labels, example_ids, batch, normaliser, d_logits,
-                                    d_extra);
+                                    d_extra, scratch);
   }
 
  private:
   CrossEntropyObjective inner_;
-  std::atomic<int64_t> calls_ = 0;  // shards call it side by side
+  mutable std::atomic<int64_t> calls_ = 0;  // shards call it side by side
   int64_t stop_at_;
   int signal_;
 };
@@ -66,8 +67,8 @@ class TrainResumeTest : public ::testing::Test {
     c.task.p = 23;
     c.model.depth = 1;
     c.model.dim = 32;
-    c.epochs = 8;
-    c.batch_size = 64;
+    c.loop.epochs = 8;
+    c.loop.batch_size = 64;
     c.checkpoint_every = 3;
     c.threads = 1;
     c.quiet = true;

@@ -38,9 +38,10 @@ class TapObjective : public Objective {
   LastLayer last_layer() const override { return LastLayer::kFull; }
   ObjectiveSums loss_and_gradient(Transformer<float>& model, const float* logits,
                                   const int32_t* labels, const int32_t* example_ids, int batch,
-                                  int normaliser, float* d_logits, float* d_extra) override {
+                                  int normaliser, float* d_logits, float* d_extra,
+                                  Scratch<float>& scratch) const override {
     ObjectiveSums sums = ce_.loss_and_gradient(model, logits, labels, example_ids, batch,
-                                               normaliser, d_logits, d_extra);
+                                               normaliser, d_logits, d_extra, scratch);
     const ModelConfig& c = model.config();
     const int k = c.hidden_state_count() - 2;
     const float* h = model.hidden_state(k);

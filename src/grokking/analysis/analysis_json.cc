@@ -92,7 +92,7 @@ nlohmann::ordered_json analysis_to_json(const AnalysisResult& result) {
   j["task"] = Json{{"p", result.task.p},
                    {"operation", to_string(result.task.operation)},
                    {"train_fraction", result.task.train_fraction},
-                   {"seed", result.task.seed}};
+                   {"seed", result.task.split_seed}};
   j["val_size"] = result.val_size;
   j["examples"] = result.examples;
   j["options"] = Json{{"max_examples", result.options.max_examples},

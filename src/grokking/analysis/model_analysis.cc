@@ -16,7 +16,7 @@ namespace {
 
 std::string describe(const TaskConfig& task) {
   return fmt::format("p {} '{}' train_fraction {} seed {}", task.p, to_string(task.operation),
-                     task.train_fraction, task.seed);
+                     task.train_fraction, task.split_seed);
 }
 
 void validate(const std::vector<LoadedModel>& models, const std::vector<std::string>& paths,
@@ -86,7 +86,7 @@ AnalysisResult analyze_models(const std::vector<LoadedModel>& models,
 
   for (int begin = 0; begin < result.examples; begin += chunk) {
     const int count = std::min(chunk, result.examples - begin);
-    const int32_t* tokens = val.tokens.data() + int64_t{begin} * kSeqLen;
+    const int32_t* tokens = val.tokens.data() + int64_t{begin} * val.seq_len;
     for (std::size_t m = 0; m < models.size(); ++m) {
       const ModelConfig& c = models[m].config;
       const float* params = models[m].params.data();

@@ -18,61 +18,6 @@ std::string kebab(std::string name) {
   return name;
 }
 
-template <typename T>
-T parse_number(const std::string& name, const std::string& text, const char* what) {
-  T value{};
-  const char* begin = text.data();
-  const char* end = text.data() + text.size();
-  std::from_chars_result result{};
-  if constexpr (std::is_floating_point_v<T>) {
-    // from_chars for double handles "1e-3", "inf" is rejected below.
-    result = std::from_chars(begin, end, value);
-  } else {
-    result = std::from_chars(begin, end, value);
-  }
-  if (text.empty() || result.ec != std::errc() || result.ptr != end)
-    throw UsageError(fmt::format("{}: '{}' is not {}", name, text, what));
-  if constexpr (std::is_floating_point_v<T>) {
-    if (!std::isfinite(value)) throw UsageError(fmt::format("{}: '{}' is not finite", name, text));
-  }
-  return value;
-}
-
-std::string format_double(double v) {
-  // Shortest text that reads back to the same double.
-  char buffer[64];
-  auto result = std::to_chars(buffer, buffer + sizeof buffer, v);
-  std::string text(buffer, result.ptr);
-  if (text.find_first_of(".eEn") == std::string::npos) text += ".0";
-  return text;
-}
-
-std::vector<std::string> split_list(const std::string& text) {
-  std::vector<std::string> items;
-  std::stringstream stream(text);
-  std::string item;
-  while (std::getline(stream, item, ',')) {
-    item.erase(0, item.find_first_not_of(" \t"));
-    item.erase(item.find_last_not_of(" \t") + 1);
-    if (!item.empty()) items.push_back(item);
-  }
-  return items;
-}
-
-std::string quote_if_needed(const std::string& text) {
-  YAML::Emitter out;
-  out << text;
-  return out.c_str();
-}
-
-// "[a, b, c]": a YAML flow sequence of the formatted items.
-template <typename T, typename Format>
-std::string format_list(const std::vector<T>& items, Format format) {
-  std::string text = "[";
-  for (std::size_t i = 0; i < items.size(); ++i) text += (i ? ", " : "") + format(items[i]);
-  return text + "]";
-}
-
 std::size_t edit_distance(const std::string& a, const std::string& b) {
   std::vector<std::size_t> row(b.size() + 1);
   for (std::size_t j = 0; j <= b.size(); ++j) row[j] = j;
@@ -114,83 +59,6 @@ Option& OptionSet::push(Option option) {
   return options_.back();
 }
 
-namespace {
-
-// An option with a value: `parse` reads the text into *target, `format` writes it back.
-template <typename T, typename Parse, typename Format>
-Option value_option(const std::string& name, const std::string& help, Parse parse, Format format) {
-  Option option;
-  option.name = name;
-  option.help = help;
-  option.parse = std::move(parse);
-  option.format = std::move(format);
-  return option;
-}
-
-template <typename T>
-Option integer_option(const std::string& name, T* target, const std::string& help,
-                      const char* what) {
-  return value_option<T>(
-      name, help, [=](const std::string& t) { *target = parse_number<T>("--" + name, t, what); },
-      [=] { return std::to_string(*target); });
-}
-
-}  // namespace
-
-void OptionSet::add(const std::string& name, int* target, const std::string& help) {
-  push(integer_option(name, target, help, "an integer"));
-}
-void OptionSet::add(const std::string& name, int64_t* target, const std::string& help) {
-  push(integer_option(name, target, help, "an integer"));
-}
-void OptionSet::add(const std::string& name, uint64_t* target, const std::string& help) {
-  push(integer_option(name, target, help, "a non-negative integer"));
-}
-void OptionSet::add(const std::string& name, double* target, const std::string& help) {
-  push(value_option<double>(
-      name, help,
-      [=](const std::string& t) { *target = parse_number<double>("--" + name, t, "a number"); },
-      [=] { return format_double(*target); }));
-}
-void OptionSet::add(const std::string& name, std::string* target, const std::string& help) {
-  push(value_option<std::string>(
-      name, help, [=](const std::string& t) { *target = t; },
-      [=] { return quote_if_needed(*target); }));
-}
-void OptionSet::add_switch(const std::string& name, bool* target, const std::string& help) {
-  push({name,
-        {},
-        help,
-        "",
-        true,
-        true,
-        [=](const std::string& t) {
-          if (t == "true" || t == "1" || t == "yes") {
-            *target = true;
-          } else if (t == "false" || t == "0" || t == "no") {
-            *target = false;
-          } else {
-            throw UsageError(fmt::format("--{}: '{}' is not true or false", name, t));
-          }
-        },
-        [=] { return std::string(*target ? "true" : "false"); }});
-}
-void OptionSet::add(const std::string& name, std::vector<double>* target, const std::string& help) {
-  push(value_option<std::vector<double>>(
-      name, help,
-      [=](const std::string& t) {
-        target->clear();
-        for (const auto& item : split_list(t))
-          target->push_back(parse_number<double>("--" + name, item, "a number"));
-      },
-      [=] { return format_list(*target, format_double); }));
-}
-void OptionSet::add(const std::string& name, std::vector<std::string>* target,
-                    const std::string& help) {
-  push(value_option<std::vector<std::string>>(
-      name, help, [=](const std::string& t) { *target = split_list(t); },
-      [=] { return format_list(*target, quote_if_needed); }));
-}
 void OptionSet::add_custom(Option option) { push(std::move(option)); }
 
 void OptionSet::alias(const std::string& name) { options_.back().aliases.push_back(name); }
@@ -240,19 +108,24 @@ void OptionSet::apply_yaml_text(const std::string& text, const std::string& sour
       throw UsageError(fmt::format("{}: unknown key '{}'{}", source, key,
                                    hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
     }
-    std::string value;
-    if (entry.second.IsSequence()) {
-      for (const auto& item : entry.second)
-        value += (value.empty() ? "" : ",") + item.as<std::string>();
-    } else if (entry.second.IsScalar()) {
-      value = entry.second.as<std::string>();
-    } else if (entry.second.IsNull()) {
-      value = "";
-    } else {
-      throw UsageError(fmt::format("{}: key '{}' must be a scalar or a list", source, key));
-    }
     try {
-      option->parse(value);
+      if (entry.second.IsSequence()) {
+        if (!option->parse_items)
+          throw UsageError(fmt::format("key '{}' takes one value, not a list", key));
+        std::vector<std::string> items;
+        for (const auto& item : entry.second) {
+          if (!item.IsScalar())
+            throw UsageError(fmt::format("key '{}': list items must be scalars", key));
+          items.push_back(item.as<std::string>());
+        }
+        option->parse_items(items);
+      } else if (entry.second.IsScalar()) {
+        option->parse(entry.second.as<std::string>());
+      } else if (entry.second.IsNull()) {
+        option->parse("");
+      } else {
+        throw UsageError(fmt::format("key '{}' must be a scalar or a list", key));
+      }
     } catch (const UsageError& e) {
       throw UsageError(fmt::format("{}: {}", source, e.what()));
     }
@@ -290,20 +163,10 @@ bool OptionSet::parse(int argc, const char* const* argv) {
     CLI::Option* cli = nullptr;
     if (option.is_switch) {
       cli = app.add_flag_callback(
-          flags,
-          [this, bound] {
-            bound->parse("true");
-            explicit_.push_back(bound->name);
-          },
-          help);
+          flags, [bound] { bound->parse("true"); }, help);
     } else {
       cli = app.add_option_function<std::string>(
-          flags,
-          [this, bound](const std::string& v) {
-            bound->parse(v);
-            explicit_.push_back(bound->name);
-          },
-          help);
+          flags, [bound](const std::string& v) { bound->parse(v); }, help);
       cli->type_name("");
       cli->multi_option_policy(CLI::MultiOptionPolicy::TakeLast);  // a repeated flag: last wins
     }
@@ -335,23 +198,17 @@ bool OptionSet::parse(int argc, const char* const* argv) {
   return true;
 }
 
-std::string OptionSet::to_yaml() const {
+std::string OptionSet::to_yaml(bool all) const {
   std::string text;
   std::string current_group;
   for (const auto& option : options_) {
-    if (!option.saved) continue;
+    if (!option.saved && !all) continue;
     if (option.group != current_group) {
       text += (text.empty() ? "# " : "\n# ") + option.group + "\n";
       current_group = option.group;
     }
     text += option.name + ": " + option.format() + "\n";
   }
-  return text;
-}
-
-std::string OptionSet::help_text() const {
-  std::string text;
-  for (const auto& option : options_) text += "--" + option.name + "  " + option.help + "\n";
   return text;
 }
 

@@ -10,6 +10,8 @@
 #include <string>
 #include <vector>
 
+#include "grokking/core/field_codec.h"
+
 namespace CLI {
 class App;
 }
@@ -24,25 +26,39 @@ struct Option {
   bool is_switch = false;                         // a flag without a value (--resume)
   bool saved = true;                              // written into config.yaml
   std::function<void(const std::string&)> parse;  // throws UsageError naming the option
-  std::function<std::string()> format;            // current value as YAML scalar text
+  // Lists only: the items of a YAML sequence, each kept whole (commas and all).
+  std::function<void(const std::vector<std::string>&)> parse_items;
+  std::function<std::string()> format;  // current value as YAML scalar text
 };
+
+// An option bound to *target, read and written by Codec<T> (a bool is a switch; a list takes
+// comma-separated items from a flag, or a YAML sequence).
+template <typename T>
+Option make_option(const std::string& name, T* target, const std::string& help) {
+  Option option;
+  option.name = name;
+  option.help = help;
+  option.is_switch = std::is_same_v<T, bool>;
+  const std::string flag = "--" + name;
+  option.parse = [target, flag](const std::string& text) { *target = Codec<T>::parse(text, flag); };
+  if constexpr (kIsList<T>)
+    option.parse_items = [target, flag](const std::vector<std::string>& items) {
+      *target = Codec<T>::parse_items(items, flag);
+    };
+  option.format = [target] { return Codec<T>::yaml(*target); };
+  return option;
+}
 
 class OptionSet {
  public:
   explicit OptionSet(std::string verb, std::string description);
   ~OptionSet();
 
-  // Binds an option to a variable whose current value is the default.
-  void add(const std::string& name, int* target, const std::string& help);
-  void add(const std::string& name, int64_t* target, const std::string& help);
-  void add(const std::string& name, uint64_t* target, const std::string& help);
-  void add(const std::string& name, double* target, const std::string& help);
-  void add(const std::string& name, std::string* target, const std::string& help);
-  void add_switch(const std::string& name, bool* target, const std::string& help);
-  // A list of comma-separated values, e.g. --student_scales 0.5,0.25.
-  void add(const std::string& name, std::vector<double>* target, const std::string& help);
-  void add(const std::string& name, std::vector<std::string>* target, const std::string& help);
-  // A custom option (enums): parse and format given by the caller.
+  // Binds an option to a variable whose current value is the default (make_option).
+  template <typename T>
+  void add(const std::string& name, T* target, const std::string& help) {
+    add_custom(make_option(name, target, help));
+  }
   void add_custom(Option option);
 
   // Subsequent options are listed under this heading.
@@ -63,11 +79,8 @@ class OptionSet {
   void apply_yaml_file(const std::string& path);
   void apply_yaml_text(const std::string& text, const std::string& source);
 
-  // The saved options as a YAML document (re-loadable with --config).
-  std::string to_yaml() const;
-  std::string help_text() const;
-  // Names of options set explicitly on the command line (after parse).
-  const std::vector<std::string>& explicit_flags() const { return explicit_; }
+  // The saved options (or all of them) as a YAML document, re-loadable with --config.
+  std::string to_yaml(bool all = false) const;
   const Option* find(const std::string& name) const;
 
  private:
@@ -76,7 +89,6 @@ class OptionSet {
   std::string description_;
   std::string group_ = "Options";
   std::vector<Option> options_;
-  std::vector<std::string> explicit_;
   std::vector<std::string>* positionals_ = nullptr;
   std::string positionals_name_, positionals_help_;
   bool positionals_required_ = false;

@@ -7,53 +7,57 @@ namespace grok {
 namespace {
 
 void reserve(Dataset& data, std::size_t n) {
-  data.tokens.reserve(n * kSeqLen);
+  data.tokens.reserve(n * static_cast<std::size_t>(data.seq_len));
   data.labels.reserve(n);
   data.a.reserve(n);
   data.b.reserve(n);
 }
 
-void append(Dataset& data, int p, int a, int b, int c) {
-  data.tokens.insert(data.tokens.end(), {a, p, b, p + 1});
-  data.labels.push_back(c);
-  data.a.push_back(a);
-  data.b.push_back(b);
+// Row i of `all` appended to `out`.
+void append_row(const Dataset& all, std::size_t i, Dataset& out) {
+  const auto t = static_cast<std::size_t>(all.seq_len);
+  out.tokens.insert(out.tokens.end(), all.tokens.begin() + i * t, all.tokens.begin() + (i + 1) * t);
+  out.labels.push_back(all.labels[i]);
+  out.a.push_back(all.a[i]);
+  out.b.push_back(all.b[i]);
 }
 
 // The rows perm[begin..end) of `all`, in that order.
-Dataset select(const Dataset& all, int p, const std::vector<int64_t>& perm, std::size_t begin,
+Dataset select(const Dataset& all, const std::vector<int64_t>& perm, std::size_t begin,
                std::size_t end) {
   Dataset out;
+  out.seq_len = all.seq_len;
   reserve(out, end - begin);
-  for (std::size_t k = begin; k < end; ++k) {
-    const auto i = static_cast<std::size_t>(perm[k]);
-    append(out, p, all.a[i], all.b[i], all.labels[i]);
-  }
+  for (std::size_t k = begin; k < end; ++k) append_row(all, static_cast<std::size_t>(perm[k]), out);
   return out;
 }
 
 }  // namespace
 
-Dataset make_dataset(const TaskConfig& config) {
-  config.validate();
-  const int p = config.p;
-  const int b_first = config.operation == Operation::kDiv ? 1 : 0;
+Dataset make_dataset(const Task& task) {
+  GROK_CHECK(task.operand_count() == 2, "a task of {} operands", task.operand_count());
   Dataset data;
-  reserve(data, static_cast<std::size_t>(config.pair_count()));
-  for (int a = 0; a < p; ++a)
-    for (int b = b_first; b < p; ++b)
-      append(data, p, a, b, apply_operation(config.operation, a, b, p));
-  GROK_CHECK(data.size() == config.pair_count());
+  data.seq_len = task.seq_len();
+  const int n = task.example_count();
+  reserve(data, static_cast<std::size_t>(n));
+  std::vector<int32_t> tokens(static_cast<std::size_t>(data.seq_len));
+  int32_t operands[2];
+  for (int i = 0; i < n; ++i) {
+    data.labels.push_back(task.example(i, tokens.data(), operands));
+    data.tokens.insert(data.tokens.end(), tokens.begin(), tokens.end());
+    data.a.push_back(operands[0]);
+    data.b.push_back(operands[1]);
+  }
   return data;
 }
 
 Split make_split(const TaskConfig& config) {
-  const Dataset all = make_dataset(config);
+  const Task task(config);
+  const Dataset all = make_dataset(task);
   const std::vector<int64_t> perm =
-      numpy_permutation(all.size(), static_cast<uint32_t>(config.effective_split_seed()));
-  const auto n_train = static_cast<std::size_t>(config.train_count());
-  return {select(all, config.p, perm, 0, n_train),
-          select(all, config.p, perm, n_train, perm.size())};
+      numpy_permutation(all.size(), static_cast<uint32_t>(config.split_seed));
+  const auto n_train = static_cast<std::size_t>(task.train_count());
+  return {select(all, perm, 0, n_train), select(all, perm, n_train, perm.size())};
 }
 
 }  // namespace grok

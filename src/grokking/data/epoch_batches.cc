@@ -51,8 +51,9 @@ void gather_batch(const Dataset& data, const int32_t* indices, int count, int32_
   for (int i = 0; i < count; ++i) {
     const int32_t row = indices[i];
     GROK_CHECK(row >= 0 && row < data.size(), "index {} of {}", row, data.size());
-    std::copy_n(data.tokens.data() + static_cast<std::size_t>(row) * kSeqLen, kSeqLen,
-                tokens_out + static_cast<std::size_t>(i) * kSeqLen);
+    const auto t = static_cast<std::size_t>(data.seq_len);
+    std::copy_n(data.tokens.data() + static_cast<std::size_t>(row) * t, t,
+                tokens_out + static_cast<std::size_t>(i) * t);
     labels_out[i] = data.labels[static_cast<std::size_t>(row)];
   }
 }

@@ -26,6 +26,8 @@ std::string to_string(Operation operation) {
   GROK_CHECK(false, "unknown Operation {}", static_cast<int>(operation));
 }
 
+bool excludes_zero_divisor(Operation operation) { return operation == Operation::kDiv; }
+
 bool is_prime(int n) {
   if (n < 2) return false;
   for (int d = 2; static_cast<int64_t>(d) * d <= n; ++d)

@@ -11,8 +11,11 @@ enum class Operation { kAdd, kSub, kMul, kDiv };
 
 // "+", "-", "*", "/" (also "add", "sub", "mul", "div"); throws UsageError otherwise.
 Operation parse_operation(const std::string& text);
+inline void from_string(const std::string& text, Operation& out) { out = parse_operation(text); }
 // The symbol: "+", "-", "*" or "/".
 std::string to_string(Operation operation);
+// Whether b = 0 is left out of the pairs (division).
+bool excludes_zero_divisor(Operation operation);
 
 // Trial division; false for n < 2.
 bool is_prime(int n);

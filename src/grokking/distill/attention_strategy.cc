@@ -5,16 +5,15 @@
 namespace grok {
 
 template <typename S>
-AttentionStrategy<S>::AttentionStrategy(const ModelConfig& student, const TeacherCache<S>& teacher)
-    : student_(student), teacher_(teacher) {
-  check_student_shape(StrategyKind::kAttention, teacher.config(), student);
-}
+AttentionStrategy<S>::AttentionStrategy(const StrategyContext<S>& context)
+    : student_(context.student), teacher_(context.teacher) {}
 
 template <typename S>
 double AttentionStrategy<S>::add_loss_and_gradient(Transformer<S>& student, const S* /*logits*/,
                                                    const int32_t* example_ids, int batch,
                                                    int normaliser, double weight, S* /*d_logits*/,
-                                                   S* /*d_projectors*/) {
+                                                   S* /*d_projectors*/,
+                                                   Scratch<S>& /*scratch*/) const {
   const int layers = student_.depth;
   const int64_t map = int64_t{student_.heads} * student_.seq_len * student_.seq_len;
   // Per example: (1/L) Σ_l Σ (s − t)² / (H·T·T); the step mean divides by its size as well.

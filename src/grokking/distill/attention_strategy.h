@@ -10,11 +10,10 @@ namespace grok {
 template <typename S>
 class AttentionStrategy : public DistillStrategy<S> {
  public:
-  AttentionStrategy(const ModelConfig& student, const TeacherCache<S>& teacher);
-  StrategyKind kind() const override { return StrategyKind::kAttention; }
+  explicit AttentionStrategy(const StrategyContext<S>& context);
   double add_loss_and_gradient(Transformer<S>& student, const S* logits, const int32_t* example_ids,
                                int batch, int normaliser, double weight, S* d_logits,
-                               S* d_projectors) override;
+                               S* d_projectors, Scratch<S>& scratch) const override;
 
  private:
   ModelConfig student_;

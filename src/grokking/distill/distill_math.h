@@ -17,9 +17,10 @@ namespace grok {
 // τ²·KL(softmax(t/τ) ‖ softmax(s/τ)) of one example. s, t [C] logits. If d_s is not null,
 // adds scale·τ·(softmax(s/τ) − softmax(t/τ)) = scale·d(τ²·KL)/ds into d_s [C].
 // p_t·log p_t uses the exact log-softmax (0·log 0 = 0), not the reference's clip at 1e-8.
+// work [2C] is the caller's scratch (the softmaxes' numerators).
 template <typename S>
 double distillation_kl(const S* s, const S* t, int classes, double temperature, double scale,
-                       S* d_s) {
+                       S* d_s, double* work) {
   const double inv_tau = 1.0 / temperature;
   double max_s = s[0], max_t = t[0];
   for (int c = 1; c < classes; ++c) {
@@ -27,10 +28,8 @@ double distillation_kl(const S* s, const S* t, int classes, double temperature, 
     max_t = std::max<double>(max_t, t[c]);
   }
   // Two exponentials per class (the softmaxes' numerators, kept), the rest from logarithms.
-  thread_local std::vector<double> numerators;  // student [0, C), teacher [C, 2C)
-  numerators.resize(2 * static_cast<std::size_t>(classes));
-  double* e_s = numerators.data();
-  double* e_t = e_s + classes;
+  double* e_s = work;            // student [0, C)
+  double* e_t = work + classes;  // teacher [C, 2C)
   double sum_s = 0, sum_t = 0;
   for (int c = 0; c < classes; ++c) {
     sum_s += e_s[c] = std::exp((s[c] - max_s) * inv_tau);

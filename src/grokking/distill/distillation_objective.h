@@ -1,17 +1,17 @@
 // The distillation objective (REFERENCE.md §5) plugged into the shared trainer (train/
-// objective.h): hard-label cross-entropy weighted α, plus each chosen strategy with its
-// weight ((1−α) for logit, w_att, w_feat). History columns: logit_loss, attention_loss,
-// feature_loss (the unweighted terms; 0 for a strategy that is off) and ce_loss (the
-// student's hard-label CE on its training batches, recorded even with
-// --disable_ground_truth). Owns the feature projectors, which the trainer optimises and
-// checkpoints as "projectors.". Not the teacher pass (teacher_cache.h).
+// objective.h): hard-label cross-entropy weighted α, plus each chosen strategy with its weight
+// (strategy_table.h). History columns: <strategy>_loss for every strategy of the table (the
+// unweighted terms; 0 for a strategy that is off) and ce_loss (the student's hard-label CE on
+// its training batches, recorded even with --disable_ground_truth). Owns the feature
+// projectors, which the trainer optimises and checkpoints as the group "projectors.". Not the
+// teacher pass (teacher_cache.h).
 #pragma once
 
 #include <memory>
 #include <vector>
 
-#include "grokking/distill/distill_config.h"
-#include "grokking/distill/strategy.h"
+#include "grokking/distill/distill_settings.h"
+#include "grokking/distill/strategy_table.h"
 #include "grokking/distill/teacher_cache.h"
 #include "grokking/train/objective.h"
 
@@ -28,20 +28,26 @@ class DistillationObjective : public Objective {
   LastLayer last_layer() const override { return last_layer_; }
   ObjectiveSums loss_and_gradient(Transformer<float>& model, const float* logits,
                                   const int32_t* labels, const int32_t* example_ids, int batch,
-                                  int normaliser, float* d_logits, float* d_extra) override;
+                                  int normaliser, float* d_logits, float* d_extra,
+                                  Scratch<float>& scratch) const override;
   const TensorLayout* extra_layout() const override;
   float* extra_params() override;
   float* extra_grads() override;
+  void add_summary(nlohmann::ordered_json& summary) const override;
 
-  // The weight of each strategy's term in the total.
-  double weight(StrategyKind kind) const;
   Projectors<float>* projectors() { return projectors_; }
 
  private:
+  struct Term {
+    std::size_t column;  // index in strategy_table() and component_names()
+    double weight;
+    std::unique_ptr<DistillStrategy<float>> strategy;
+  };
   DistillSettings settings_;
+  const TeacherCache<float>& teacher_;
   int classes_;
   LastLayer last_layer_ = LastLayer::kTrimmed;
-  std::vector<std::unique_ptr<DistillStrategy<float>>> strategies_;
+  std::vector<Term> terms_;
   Projectors<float>* projectors_ = nullptr;
 };
 

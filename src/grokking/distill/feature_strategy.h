@@ -11,11 +11,10 @@ namespace grok {
 template <typename S>
 class FeatureStrategy : public DistillStrategy<S> {
  public:
-  FeatureStrategy(const ModelConfig& student, const TeacherCache<S>& teacher, uint64_t seed);
-  StrategyKind kind() const override { return StrategyKind::kFeature; }
+  explicit FeatureStrategy(const StrategyContext<S>& context);  // projectors from context.seed
   double add_loss_and_gradient(Transformer<S>& student, const S* logits, const int32_t* example_ids,
                                int batch, int normaliser, double weight, S* d_logits,
-                               S* d_projectors) override;
+                               S* d_projectors, Scratch<S>& scratch) const override;
   Projectors<S>* projectors() override { return &projectors_; }
 
  private:

@@ -10,11 +10,10 @@ namespace grok {
 template <typename S>
 class LogitStrategy : public DistillStrategy<S> {
  public:
-  LogitStrategy(const TeacherCache<S>& teacher, double temperature);
-  StrategyKind kind() const override { return StrategyKind::kLogit; }
+  explicit LogitStrategy(const StrategyContext<S>& context);  // τ: param "temperature"
   double add_loss_and_gradient(Transformer<S>& student, const S* logits, const int32_t* example_ids,
                                int batch, int normaliser, double weight, S* d_logits,
-                               S* d_projectors) override;
+                               S* d_projectors, Scratch<S>& scratch) const override;
 
  private:
   const TeacherCache<S>& teacher_;

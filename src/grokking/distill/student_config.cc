@@ -7,10 +7,6 @@
 #include "grokking/core/error.h"
 
 namespace grok {
-namespace {
-constexpr double kMaxWidth = 1 << 16, kMaxDepth = 1024;  // far past any use; keeps llrint exact
-}  // namespace
-
 long long round_half_even(double x) { return std::llrint(std::nearbyint(x)); }
 
 ModelConfig student_config(const ModelConfig& teacher, double student_scale, double depth_scale) {
@@ -20,11 +16,11 @@ ModelConfig student_config(const ModelConfig& teacher, double student_scale, dou
   if (!(std::isfinite(depth_scale) && depth_scale > 0))
     throw UsageError(
         fmt::format("depth_scale: {} is invalid; must be a positive number", depth_scale));
-  if (teacher.dim * student_scale > kMaxWidth || teacher.depth * depth_scale > kMaxDepth)
+  if (teacher.dim * student_scale > kMaxDim || teacher.depth * depth_scale > kMaxDepth)
     throw UsageError(fmt::format(
         "student_scale {} / depth_scale {}: a student wider than {} or deeper than {} is not "
         "supported",
-        student_scale, depth_scale, kMaxWidth, kMaxDepth));
+        student_scale, depth_scale, kMaxDim, kMaxDepth));
   ModelConfig student = teacher;
   long long dim = std::max(8LL, round_half_even(teacher.dim * student_scale));
   if (dim % teacher.heads != 0) dim += teacher.heads - dim % teacher.heads;

@@ -28,21 +28,12 @@ std::optional<T> optional_from(const nlohmann::json& json, const char* key) {
   return json[key].get<T>();
 }
 
-nlohmann::ordered_json model_json(const ModelConfig& m) {
-  return {{"depth", m.depth},         {"dim", m.dim},         {"heads", m.heads},
-          {"n_tokens", m.vocab_size}, {"dropout", m.dropout}, {"pool", to_string(m.pool)}};
-}
-
-nlohmann::ordered_json optimizer_json(const PhaseConfig& phase) {
-  const OptimizerConfig& o = phase.optimizer;
-  return {{"type", o.type},
-          {"learning_rate", o.learning_rate},
-          {"beta1", o.beta1},
-          {"beta2", o.beta2},
-          {"weight_decay", o.weight_decay},
-          {"warmup_steps", o.warmup_steps},
-          {"epochs", phase.epochs},
-          {"batch_size", phase.batch_size}};
+// The manifest's "optimizer" of a trial: its optimizer and loop options in one object.
+nlohmann::ordered_json phase_json(const PhaseConfig& phase) {
+  nlohmann::ordered_json j = to_json(phase.optimizer);
+  const nlohmann::json loop = to_json(phase.loop);
+  for (const auto& [key, value] : loop.items()) j[key] = value;
+  return j;
 }
 
 }  // namespace
@@ -100,8 +91,8 @@ nlohmann::ordered_json manifest_json(const fs::path& out, const std::vector<Tria
         {"id", trial.id},
         {"checkpoint", trial.checkpoint.empty() ? (trial_dir(out, trial) / "checkpoints").string()
                                                 : trial.checkpoint},
-        {"config", model_json(trial.model)},
-        {"optimizer", optimizer_json(trial.phase)}};
+        {"config", to_json(trial.model)},
+        {"optimizer", phase_json(trial.phase)}};
     break;
   }
   nlohmann::ordered_json trials = nlohmann::ordered_json::array();
@@ -119,10 +110,10 @@ nlohmann::ordered_json manifest_json(const fs::path& out, const std::vector<Tria
         {"parent_checkpoint", t.kind == TrialKind::kStudent
                                   ? nlohmann::ordered_json(parent_checkpoint(out, t, plan).string())
                                   : nlohmann::ordered_json(nullptr)},
-        {"student_config", model_json(t.model)},
+        {"student_config", to_json(t.model)},
         {"student_scale", t.student_scale},
         {"overall_scale", t.overall_scale},
-        {"optimizer", optimizer_json(t.phase)},
+        {"optimizer", phase_json(t.phase)},
         {"params", optional_json(r.params)},
         {"val_acc", optional_json(r.val_acc)},
         {"best_val_acc", optional_json(r.best_val_acc)},

@@ -9,6 +9,7 @@
 
 #include "grokking/core/error.h"
 #include "grokking/core/sha256.h"
+#include "grokking/distill/strategy_table.h"
 #include "grokking/distill/student_config.h"
 
 namespace grok {
@@ -30,7 +31,7 @@ std::string seed_prefix(uint64_t seed) { return fmt::format("s{}/", seed); }
 // One repeat's trials: teacher (unless given), students by round, then controls.
 void plan_repeat(const ExperimentConfig& config, int repeat, const Trial* given_teacher,
                  std::vector<Trial>& trials) {
-  const uint64_t seed = config.task.seed + static_cast<uint64_t>(repeat);
+  const uint64_t seed = config.seed + static_cast<uint64_t>(repeat);
   const std::string prefix = seed_prefix(seed);
 
   Trial teacher;
@@ -42,9 +43,8 @@ void plan_repeat(const ExperimentConfig& config, int repeat, const Trial* given_
     teacher.repeat = repeat;
     teacher.seed = seed;
     teacher.task = config.task;
-    teacher.task.seed = seed;
-    ModelConfig base = config.base;
-    base.vocab_size = base.n_classes = config.task.vocab_size();
+    teacher.task.split_seed = seed;
+    const ModelConfig base = config.base_shape();
     teacher.model =
         scaled_shape(base, config.teacher_scale, config.teacher_depth_scale,
                      fmt::format("teacher_scale {} (base_dim {})", config.teacher_scale, base.dim));
@@ -84,11 +84,10 @@ void plan_repeat(const ExperimentConfig& config, int repeat, const Trial* given_
                                round == 0 ? config.student_depth_scale : 1.0, what);
         s.phase = config.distill;
         s.distill = config.distill_settings;
-        s.distill.strategies = strategy_kinds(strategy);
-        s.distill.ground_truth = true;
-        for (const StrategyKind kind : s.distill.strategies) {
+        s.distill.strategies = expand_strategy(strategy);
+        for (const std::string& name : s.distill.strategies) {
           try {
-            check_student_shape(kind, parent.model, s.model);
+            check_student_shape(strategy_info(name), parent.model, s.model);
           } catch (const UsageError& e) {
             throw UsageError(fmt::format("strategies {} with {}: {}", strategy, what, e.what()));
           }
@@ -143,16 +142,6 @@ void plan_repeat(const ExperimentConfig& config, int repeat, const Trial* given_
   trials.insert(trials.end(), controls.begin(), controls.end());
 }
 
-nlohmann::json optimizer_json(const OptimizerConfig& o) {
-  return {{"type", o.type},
-          {"learning_rate", o.learning_rate},
-          {"beta1", o.beta1},
-          {"beta2", o.beta2},
-          {"eps", o.eps},
-          {"weight_decay", o.weight_decay},
-          {"warmup_steps", o.warmup_steps}};
-}
-
 std::string first_ids(const std::vector<std::string>& ids) {
   constexpr std::size_t kShown = 3;
   std::string text;
@@ -203,7 +192,7 @@ std::vector<Trial> plan_trials(const ExperimentConfig& config,
     Trial t;
     t.id = "teacher";
     t.kind = TrialKind::kTeacher;
-    t.seed = given->task.seed;
+    t.seed = given->task.split_seed;
     t.checkpoint = config.teacher_checkpoint;
     t.task = given->task;
     t.model = given->model;
@@ -245,47 +234,20 @@ std::vector<std::string> trials_to_skip(const std::vector<Trial>& trials,
 }
 
 nlohmann::json trial_to_json(const Trial& t) {
-  nlohmann::json j = {
-      {"id", t.id},
-      {"kind", to_string(t.kind)},
-      {"strategy", t.strategy},
-      {"round", t.round},
-      {"repeat", t.repeat},
-      {"seed", t.seed},
-      {"parent_id", t.parent_id},
-      {"checkpoint", t.checkpoint},
-      {"student_scale", t.student_scale},
-      {"overall_scale", t.overall_scale},
-      {"task",
-       {{"p", t.task.p},
-        {"operation", to_string(t.task.operation)},
-        {"train_fraction", t.task.train_fraction},
-        {"seed", t.task.seed}}},
-      {"model",
-       {{"dim", t.model.dim},
-        {"depth", t.model.depth},
-        {"heads", t.model.heads},
-        {"dropout", t.model.dropout},
-        {"pool", to_string(t.model.pool)},
-        {"vocab_size", t.model.vocab_size},
-        {"n_classes", t.model.n_classes},
-        {"seq_len", t.model.seq_len},
-        {"rope_base", t.model.rope_base}}},
-      {"phase",
-       {{"epochs", t.phase.epochs},
-        {"batch_size", t.phase.batch_size},
-        {"optimizer", optimizer_json(t.phase.optimizer)}}},
-  };
-  if (t.kind == TrialKind::kStudent) {
-    nlohmann::json kinds = nlohmann::json::array();
-    for (const StrategyKind k : t.distill.strategies) kinds.push_back(to_string(k));
-    j["distill"] = {{"strategies", kinds},
-                    {"alpha", t.distill.alpha},
-                    {"temperature", t.distill.temperature},
-                    {"attention_weight", t.distill.attention_weight},
-                    {"feature_weight", t.distill.feature_weight},
-                    {"ground_truth", t.distill.ground_truth}};
-  }
+  nlohmann::json j = {{"id", t.id},
+                      {"kind", to_string(t.kind)},
+                      {"strategy", t.strategy},
+                      {"round", t.round},
+                      {"repeat", t.repeat},
+                      {"seed", t.seed},
+                      {"parent_id", t.parent_id},
+                      {"checkpoint", t.checkpoint},
+                      {"student_scale", t.student_scale},
+                      {"overall_scale", t.overall_scale},
+                      {"task", to_json(t.task)},
+                      {"model", to_json(t.model)},
+                      {"phase", to_json(t.phase)}};
+  if (t.kind == TrialKind::kStudent) j["distill"] = to_json(t.distill);
   return j;
 }
 
@@ -321,7 +283,38 @@ std::string PlanChange::describe() const {
   return "?";
 }
 
-PlanChange compare_plans(const nlohmann::json& old_plan, const nlohmann::json& new_plan) {
+nlohmann::json upgrade_plan(nlohmann::json plan) {
+  if (!plan.is_array()) return plan;
+  const auto rename = [](nlohmann::json& object, const char* from, const char* to) {
+    if (object.is_object() && object.contains(from) && !object.contains(to)) {
+      object[to] = object[from];
+      object.erase(from);
+    }
+  };
+  const LoopConfig loop_defaults;
+  for (auto& trial : plan) {
+    if (!trial.is_object()) continue;
+    if (trial.contains("task")) rename(trial["task"], "seed", "split_seed");
+    if (trial.contains("model")) rename(trial["model"], "vocab_size", "n_tokens");
+    if (trial.contains("phase") && trial["phase"].is_object()) {
+      nlohmann::json& phase = trial["phase"];
+      if (!phase.contains("max_steps")) phase["max_steps"] = loop_defaults.max_steps;
+      if (!phase.contains("eval_batch_size"))
+        phase["eval_batch_size"] = loop_defaults.eval_batch_size;
+    }
+    if (trial.contains("distill") && trial["distill"].is_object()) {
+      nlohmann::json& d = trial["distill"];
+      if (d.contains("ground_truth") && d["ground_truth"].is_boolean()) {
+        d["disable_ground_truth"] = !d["ground_truth"].get<bool>();
+        d.erase("ground_truth");
+      }
+    }
+  }
+  return plan;
+}
+
+PlanChange compare_plans(const nlohmann::json& stored_plan, const nlohmann::json& new_plan) {
+  const nlohmann::json old_plan = upgrade_plan(stored_plan);
   const auto old_by_id = index_plan(old_plan, "old");
   const auto new_by_id = index_plan(new_plan, "new");
   PlanChange change;

@@ -3,7 +3,7 @@
 // scheduler needs, the recursion stop rule, and a canonical JSON form to tell an unchanged,
 // extended or changed plan apart on a re-run. Pure logic: not the runner, nor the manifest.
 //
-// Expansion, per repeat r (seed s = task.seed + r; teacher, students and controls of repeat r
+// Expansion, per repeat r (seed s = seed + r; teacher, students and controls of repeat r
 // all use s: a paired design):
 //   - a teacher: trained from the base shape scaled by teacher_scale / teacher_depth_scale
 //     (id "s<s>/teacher"), or, with --teacher_checkpoint, one given teacher shared by every
@@ -42,7 +42,7 @@ struct Trial {
   std::string strategy;    // students: logit | attention | feature | combined; else empty
   int round = 0;           // students: 0 from the teacher, k from round k−1; else 0
   int repeat = 0;          // 0..repeats-1; the given teacher: 0
-  uint64_t seed = 0;       // initialisation, batch order, dropout (task.seed + repeat)
+  uint64_t seed = 0;       // initialisation, batch order, dropout (seed + repeat)
   std::string parent_id;   // students: the model distilled from; else empty
   std::string checkpoint;  // the given teacher's --teacher_checkpoint; else empty (trained)
   // Width factor relative to the parent (students), to the base shape (trained teacher: the
@@ -51,7 +51,7 @@ struct Trial {
   // Width relative to the teacher: the product of the factors along the chain (REFERENCE.md §6
   // **fix**: the reference double-counts it for rounds >= 1); teacher 1; controls as above.
   double overall_scale = 1.0;
-  TaskConfig task;          // the split (task.seed: the split seed, the given teacher's if any)
+  TaskConfig task;          // the split (split_seed: the repeat's seed, or the given teacher's)
   ModelConfig model;        // dim, depth, heads, dropout, pool, vocabulary
   PhaseConfig phase;        // epochs, batch size, optimizer: teacher_* or distill_*
   DistillSettings distill;  // students: strategies of `strategy` and the loss weights
@@ -108,9 +108,15 @@ struct PlanChange {
   std::string describe() const;
 };
 
-// Compares an old plan (as stored: plan_to_json) with a new one: identical; extended (the new
-// plan only adds trials; every old trial is defined the same); changed (a trial removed or
-// redefined — a re-run must refuse). Arrays of trial objects keyed by "id".
-PlanChange compare_plans(const nlohmann::json& old_plan, const nlohmann::json& new_plan);
+// Compares an old plan (as stored: plan_to_json, or upgrade_plan's reading of an older file)
+// with a new one: identical; extended (the new plan only adds trials; every old trial is
+// defined the same); changed (a trial removed or redefined — a re-run must refuse). Arrays of
+// trial objects keyed by "id".
+PlanChange compare_plans(const nlohmann::json& stored_plan, const nlohmann::json& new_plan);
+
+// A plan.json of an earlier version in today's terms: task.seed → task.split_seed,
+// model.vocab_size → model.n_tokens, the loop options it did not record at their defaults
+// (which its trials ran with), distill.ground_truth → distill.disable_ground_truth.
+nlohmann::json upgrade_plan(nlohmann::json plan);
 
 }  // namespace grok

@@ -163,9 +163,8 @@ class Runner {
                        [&](const std::string& dep) { return finished(dep); }))
         continue;
       const fs::path dir = trial_dir(options_.out, t);
-      fs::create_directories(dir);
-      const pid_t pid =
-          spawn(options_.program, trial_arguments(options_.out, t, plan_), dir / "log.txt");
+      const std::vector<std::string> args = write_trial_command(options_.out, t, plan_);
+      const pid_t pid = spawn(options_.program, args, dir / "log.txt");
       running_[pid] = i;
       started_[i] = Stopwatch();
       r.status = TrialStatus::kRunning;

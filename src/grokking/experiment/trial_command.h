@@ -1,13 +1,16 @@
-// How a trial runs: the `grokking train` or `grokking distill` command line that carries it
-// out in its own process (one thread, always --resume, so that a re-run continues an
-// interrupted trial from its checkpoint and skips nothing twice).
+// How a trial runs: in its own process, `grokking train --config OUT/<id>/trial.yaml` or
+// `grokking distill --config …`, the file being the trial's complete configuration written by
+// the same option declarations the child reads (core/schema.h) — one thread, always --resume,
+// so that a re-run continues an interrupted trial from its checkpoint and skips nothing twice.
 #pragma once
 
 #include <filesystem>
 #include <string>
 #include <vector>
 
+#include "grokking/distill/distill_config.h"
 #include "grokking/experiment/plan.h"
+#include "grokking/train/train_config.h"
 
 namespace grok {
 
@@ -18,9 +21,15 @@ std::filesystem::path trial_dir(const std::filesystem::path& out, const Trial& t
 std::filesystem::path parent_checkpoint(const std::filesystem::path& out, const Trial& trial,
                                         const std::vector<Trial>& plan);
 
-// Arguments after the program name, e.g. {"train", "--p", "97", ...}. Not for the given
+// The configuration of a trained teacher or control (train) or of a student (distill).
+TrainConfig trial_train_config(const std::filesystem::path& out, const Trial& trial);
+DistillConfig trial_distill_config(const std::filesystem::path& out, const Trial& trial,
+                                   const std::vector<Trial>& plan);
+
+// Writes OUT/<id>/trial.yaml (every option, the run directory included) and returns the
+// arguments after the program name: {"train" | "distill", "--config", path}. Not for the given
 // teacher (it is not run).
-std::vector<std::string> trial_arguments(const std::filesystem::path& out, const Trial& trial,
-                                         const std::vector<Trial>& plan);
+std::vector<std::string> write_trial_command(const std::filesystem::path& out, const Trial& trial,
+                                             const std::vector<Trial>& plan);
 
 }  // namespace grok

@@ -8,11 +8,10 @@
 #include <cstddef>
 
 #include "grokking/core/error.h"
+#include "grokking/model/model_config.h"
 #include "grokking/model/rows.h"
 
 namespace grok {
-
-inline constexpr int kMaxSeqLen = 64;  // bound for the per-row scratch on the stack
 
 // q, k, v [B*T, H·dh] → probs [B,H,T,T] (zeros above the diagonal), ctx [B*T, H·dh].
 // Only query positions q_first..T-1 are computed (q and ctx rows, probs rows); keys and

@@ -14,31 +14,24 @@ Pool parse_pool(const std::string& text) {
 
 std::string to_string(Pool pool) { return pool == Pool::kCls ? "cls" : "mean"; }
 
-void ModelConfig::validate() const {
-  const auto positive = [](const char* key, int value) {
-    if (value <= 0)
-      throw UsageError(fmt::format("{} = {} is invalid; allowed: a positive integer", key, value));
-  };
-  positive("vocab_size", vocab_size);
-  positive("n_classes", n_classes);
-  positive("seq_len", seq_len);
-  positive("depth", depth);
-  positive("dim", dim);
-  positive("heads", heads);
+void ModelConfig::check(const std::string& prefix) const {
   if (dim % heads != 0)
     throw UsageError(fmt::format(
-        "heads = {} does not divide dim = {}; allowed: heads such that dim % heads == 0", heads,
-        dim));
+        "{}heads: {} does not divide dim = {}; allowed: heads such that dim % heads == 0", prefix,
+        heads, dim));
   if (head_dim() % 2 != 0)
     throw UsageError(fmt::format(
-        "heads = {} gives an odd head width dim / heads = {} (dim = {}); allowed: heads such "
+        "{}heads: {} gives an odd head width dim / heads = {} (dim = {}); allowed: heads such "
         "that dim / heads is even (RoPE rotates pairs)",
-        heads, head_dim(), dim));
-  if (!(dropout >= 0.0 && dropout < 1.0))
-    throw UsageError(fmt::format("dropout = {} is invalid; allowed: 0 <= dropout < 1", dropout));
-  if (!(rope_base > 0.0) || !std::isfinite(rope_base))
-    throw UsageError(
-        fmt::format("rope_base = {} is invalid; allowed: a finite number > 0", rope_base));
+        prefix, heads, head_dim(), dim));
+}
+
+void ModelConfig::validate() const { validate_fields(*this); }
+
+void apply_task_shape(const Task& task, ModelConfig& model) {
+  model.vocab_size = task.vocab_size();
+  model.n_classes = task.n_classes();
+  model.seq_len = task.seq_len();
 }
 
 TensorLayout param_layout(const ModelConfig& config) {

@@ -27,8 +27,9 @@ std::size_t largest_small_side(const TensorLayout& params) {
 
 }  // namespace
 
-Muon::Muon(const OptimizerConfig& config, const TensorLayout& params)
-    : Optimizer(config, params),
+Muon::Muon(const OptimizerConfig& config, const TensorLayout& params,
+           std::vector<ParamGroup> groups)
+    : Optimizer(config, params, std::move(groups)),
       mu_hat_(largest_matrix(params)),
       update_(largest_matrix(params)),
       newton_schulz_(largest_matrix(params), largest_small_side(params)) {
@@ -44,7 +45,7 @@ Muon::Muon(const OptimizerConfig& config, const TensorLayout& params)
   allocate_state();
 }
 
-void Muon::step(float* params, const float* grads) {
+void Muon::update(float* params, const float* grads) {
   const int64_t t = count_;
   const double lr = scheduled_lr(config_, t);
   const auto& specs = param_layout_.tensors();
@@ -54,10 +55,11 @@ void Muon::step(float* params, const float* grads) {
   const float one_minus_beta = static_cast<float>(1.0 - kMuonBeta);
   const float bias = bias_correction(kMuonBeta, t + 1);
   const float bias_next = bias_correction(kMuonBeta, t + 2);
-  const float weight_decay = static_cast<float>(config_.weight_decay);
-  const float neg_lr = -static_cast<float>(lr);
   for (const Slot& slot : muon_) {
     const TensorSpec& spec = specs[slot.param];
+    const ParamGroup& group = group_of(slot.param);
+    const float weight_decay = static_cast<float>(group.weight_decay);
+    const float neg_lr = -static_cast<float>(lr * group.lr_multiplier);
     const int rows = static_cast<int>(spec.shape[0]), cols = static_cast<int>(spec.shape[1]);
     const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(spec.size());
     const float* g = grads + spec.offset;
@@ -83,14 +85,14 @@ void Muon::step(float* params, const float* grads) {
   }
 
   // Adam branch: optax.adamw(b1 0.9, b2 0.999, eps, weight_decay 0, nesterov=True).
-  const AdamStep s = make_adam_step(kMuonAdamBeta1, kMuonAdamBeta2, kMuonEps, 0.0,
-                                    /*nesterov=*/true, lr, t);
   for (const Slot& slot : adam_) {
     const TensorSpec& spec = specs[slot.param];
+    const AdamStep s =
+        make_adam_step(kMuonAdamBeta1, kMuonAdamBeta2, kMuonEps, 0.0,
+                       /*nesterov=*/true, lr * group_of(slot.param).lr_multiplier, t);
     adam_update(s, spec.size(), grads + spec.offset, state(slot.mu), state(slot.nu),
                 params + spec.offset);
   }
-  ++count_;
 }
 
 }  // namespace grok

@@ -30,8 +30,12 @@ class Muon final : public Optimizer {
  public:
   // State: "muon.mu.<param>" for each 2-D parameter, then "adam.mu.<param>" and
   // "adam.nu.<param>" for each other parameter.
-  Muon(const OptimizerConfig& config, const TensorLayout& params);
-  void step(float* params, const float* grads) override;
+  Muon(const OptimizerConfig& config, const TensorLayout& params, std::vector<ParamGroup> groups);
+
+ protected:
+  // Each group's lr multiplier scales both branches; its weight decay is Muon's (the Adam
+  // branch has none).
+  void update(float* params, const float* grads) override;
 
  private:
   struct Slot {

@@ -6,14 +6,36 @@
 
 namespace grok {
 
-Optimizer::Optimizer(const OptimizerConfig& config, const TensorLayout& params)
-    : config_(config), param_layout_(params) {}
+Optimizer::Optimizer(const OptimizerConfig& config, const TensorLayout& params,
+                     std::vector<ParamGroup> groups)
+    : config_(config),
+      param_layout_(params),
+      groups_(groups.empty() ? single_group("all", params, config) : std::move(groups)),
+      group_of_(group_of_tensors(groups_, params)) {}
 
 Optimizer::~Optimizer() = default;
+
+void Optimizer::step(float* params, float* grads) {
+  for (auto& transform : transforms_) transform->apply(param_layout_, params, grads, count_);
+  update(params, grads);
+  ++count_;
+}
+
+void Optimizer::add_transform(std::unique_ptr<GradientTransform> transform) {
+  transforms_.push_back(std::move(transform));
+}
 
 void Optimizer::set_count(int64_t count) {
   GROK_CHECK(count >= 0, "optimizer step count {} is negative", count);
   count_ = count;
+}
+
+std::vector<StateBlock> Optimizer::state_blocks() {
+  std::vector<StateBlock> blocks = {{"", &state_layout_, state_.data()}};
+  for (auto& t : transforms_)
+    if (const TensorLayout* layout = t->state_layout())
+      blocks.push_back({t->name() + ".", layout, t->state_data()});
+  return blocks;
 }
 
 std::size_t Optimizer::add_state(const std::string& name, const Shape& shape) {
@@ -23,11 +45,11 @@ std::size_t Optimizer::add_state(const std::string& name, const Shape& shape) {
 
 void Optimizer::allocate_state() { state_.assign(state_layout_.total_size(), 0.0f); }
 
-std::unique_ptr<Optimizer> make_optimizer(const OptimizerConfig& config,
-                                          const TensorLayout& params) {
+std::unique_ptr<Optimizer> make_optimizer(const OptimizerConfig& config, const TensorLayout& params,
+                                          std::vector<ParamGroup> groups) {
   config.validate();
-  if (config.type == "muon") return std::make_unique<Muon>(config, params);
-  return std::make_unique<AdamW>(config, params);
+  if (config.type == "muon") return std::make_unique<Muon>(config, params, std::move(groups));
+  return std::make_unique<AdamW>(config, params, std::move(groups));
 }
 
 }  // namespace grok

@@ -1,17 +1,28 @@
-// The optimizer interface the trainer drives: one update of a parameter arena from a gradient
-// arena per step, with all state (moments, step count) exposed for checkpoints. The update
-// rules are Optax's (REFERENCE.md §3): adamw.h and muon.h. Not gradient computation, clipping
-// (the reference does none) or checkpoint files (checkpoint/).
+// The optimizer the trainer drives, a chain over one parameter arena: first the gradient
+// transforms (gradient_transform.h), in order, then the update rule of each parameter group
+// (param_group.h: its own learning-rate multiplier and weight decay). All state (moments,
+// transforms' state, the step count) is exposed for checkpoints. The update rules are Optax's
+// (REFERENCE.md §3): adamw.h and muon.h. Not gradient computation or checkpoint files.
 #pragma once
 
 #include <cstdint>
 #include <memory>
 #include <string>
+#include <vector>
 
 #include "grokking/core/tensor.h"
+#include "grokking/optim/gradient_transform.h"
 #include "grokking/optim/optimizer_config.h"
+#include "grokking/optim/param_group.h"
 
 namespace grok {
+
+// Named state tensors in one arena, saved with the prefix (tensor names prefix + name).
+struct StateBlock {
+  std::string prefix;
+  const TensorLayout* layout;
+  float* data;
+};
 
 class Optimizer {
  public:
@@ -19,40 +30,54 @@ class Optimizer {
   Optimizer(const Optimizer&) = delete;
   Optimizer& operator=(const Optimizer&) = delete;
 
-  // One update at step t = count(): params -= ...; grads has the same TensorLayout as params
-  // (each tensor at spec.offset of a params.total_size() arena). Increments count.
-  virtual void step(float* params, const float* grads) = 0;
+  // One step at t = count(): the transforms rewrite grads, then every group's tensors are
+  // updated; grads has the parameters' layout. Increments count.
+  void step(float* params, float* grads);
+  void add_transform(std::unique_ptr<GradientTransform> transform);
 
   // Number of steps taken (Optax's count); the next step uses scheduled_lr(config, count).
   int64_t count() const { return count_; }
   void set_count(int64_t count);
 
-  // State for checkpoints: named float tensors in one zero-initialised arena
-  // ("adam.mu.<param>", "adam.nu.<param>", "muon.mu.<param>"), plus count. Writing a saved
-  // arena back and calling set_count reproduces the optimizer bit for bit.
+  // The update rule's state: named float tensors in one zero-initialised arena
+  // ("adam.mu.<param>", "adam.nu.<param>", "muon.mu.<param>").
   const TensorLayout& state_layout() const { return state_layout_; }
   float* state_data() { return state_.data(); }
   const float* state_data() const { return state_.data(); }
+  // Every state to checkpoint: the update's (prefix "") and each transform's
+  // (prefix name() + "."). Writing saved values back and calling set_count reproduces the
+  // optimizer bit for bit.
+  std::vector<StateBlock> state_blocks();
 
   const OptimizerConfig& config() const { return config_; }
   const TensorLayout& param_layout() const { return param_layout_; }
+  const std::vector<ParamGroup>& groups() const { return groups_; }
 
  protected:
-  Optimizer(const OptimizerConfig& config, const TensorLayout& params);
+  Optimizer(const OptimizerConfig& config, const TensorLayout& params,
+            std::vector<ParamGroup> groups);
+  // The update of every group's tensors at step count_ (grads already transformed).
+  virtual void update(float* params, const float* grads) = 0;
   // Subclass constructors declare their state tensors, then allocate the arena once.
   std::size_t add_state(const std::string& name, const Shape& shape);
   void allocate_state();
   float* state(std::size_t index) { return state_.data() + state_layout_.at(index).offset; }
+  // The group of parameter tensor i.
+  const ParamGroup& group_of(std::size_t tensor) const { return groups_[group_of_[tensor]]; }
 
   OptimizerConfig config_;
   TensorLayout param_layout_;
+  std::vector<ParamGroup> groups_;
+  std::vector<std::size_t> group_of_;
   TensorLayout state_layout_;
   Buffer<float> state_;
   int64_t count_ = 0;
+  std::vector<std::unique_ptr<GradientTransform>> transforms_;
 };
 
-// Validates config (UsageError) and builds the optimizer it names over these parameters.
-std::unique_ptr<Optimizer> make_optimizer(const OptimizerConfig& config,
-                                          const TensorLayout& params);
+// Validates config (UsageError) and builds the optimizer it names over these parameters, one
+// group holding every tensor unless groups are given.
+std::unique_ptr<Optimizer> make_optimizer(const OptimizerConfig& config, const TensorLayout& params,
+                                          std::vector<ParamGroup> groups = {});
 
 }  // namespace grok

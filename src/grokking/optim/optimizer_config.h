@@ -5,6 +5,8 @@
 #include <cstdint>
 #include <string>
 
+#include "grokking/core/schema.h"
+
 namespace grok {
 
 struct OptimizerConfig {
@@ -16,9 +18,30 @@ struct OptimizerConfig {
   double weight_decay = 1.0;
   int64_t warmup_steps = 10;
 
-  // Throws UsageError naming the key, the value and what is allowed: optimizer adamw or
-  // muon, learning_rate finite and > 0, beta1 and beta2 in [0, 1), eps finite and > 0,
-  // weight_decay finite and >= 0, warmup_steps >= 0.
+  template <typename V>
+  void visit(V& v) {
+    v(type, {.name = "optimizer", .help = "adamw or muon", .json_name = "type"});
+    v(learning_rate, {.name = "learning_rate",
+                      .help = "peak learning rate",
+                      .min = 0,
+                      .min_open = true,
+                      .alias = "lr"});
+    v(beta1,
+      {.name = "beta1", .help = "Adam first-moment decay", .min = 0, .max = 1, .max_open = true});
+    v(beta2,
+      {.name = "beta2", .help = "Adam second-moment decay", .min = 0, .max = 1, .max_open = true});
+    v(eps, {.name = "eps",
+            .help = "Adam epsilon, added outside the square root",
+            .min = 0,
+            .min_open = true});
+    v(weight_decay,
+      {.name = "weight_decay", .help = "decoupled weight decay (times lr)", .min = 0});
+    v(warmup_steps,
+      {.name = "warmup_steps", .help = "linear warmup steps (first lr is 0)", .min = 0});
+  }
+  // UsageError unless the type is adamw or muon.
+  void check(const std::string& prefix) const;
+  // Range checks and check(): UsageError naming the key, the value and what is allowed.
   void validate() const;
   bool operator==(const OptimizerConfig&) const = default;
 };

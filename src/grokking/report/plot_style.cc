@@ -5,19 +5,20 @@
 #include <array>
 #include <utility>
 
+#include "grokking/distill/strategy_table.h"
+
 namespace grok {
 namespace {
 
-// Strategy colours: black teacher, grey control, and well-separated hues (Okabe–Ito, readable
-// by colour-blind readers) for the distillation strategies.
-constexpr std::array<std::pair<std::string_view, std::string_view>, 6> kStrategyColours = {{
+// Black teacher, grey control, and for the distillation strategies, in the strategy table's
+// order, well-separated hues (Okabe–Ito, readable by colour-blind readers); "combined" last.
+constexpr std::array<std::pair<std::string_view, std::string_view>, 2> kKindColours = {{
     {"teacher", "#000000"},
-    {"logit", "#0072B2"},
-    {"attention", "#E69F00"},
-    {"feature", "#009E73"},
-    {"combined", "#CC79A7"},
     {"scratch", "#808080"},
 }};
+constexpr std::array<std::string_view, 6> kStrategyHues = {"#0072B2", "#E69F00", "#009E73",
+                                                           "#D55E00", "#56B4E9", "#F0E442"};
+constexpr std::string_view kCombinedColour = "#CC79A7";
 
 // Runs and seeds: tab10 reordered to start away from the strategy hues.
 constexpr std::array<std::string_view, 10> kPalette = {
@@ -28,8 +29,12 @@ constexpr std::array<std::string_view, 10> kPalette = {
 }  // namespace
 
 std::string strategy_colour(std::string_view strategy) {
-  for (const auto& [name, colour] : kStrategyColours)
+  for (const auto& [name, colour] : kKindColours)
     if (name == strategy) return std::string(colour);
+  if (strategy == kCombinedStrategy) return std::string(kCombinedColour);
+  const auto& table = strategy_table();
+  for (std::size_t i = 0; i < table.size(); ++i)
+    if (strategy == table[i].name) return std::string(kStrategyHues[i % kStrategyHues.size()]);
   int sum = 0;
   for (unsigned char c : strategy) sum += c;
   return palette_colour(sum);
@@ -38,17 +43,6 @@ std::string strategy_colour(std::string_view strategy) {
 std::string palette_colour(int i) {
   const int n = static_cast<int>(kPalette.size());
   return std::string(kPalette[static_cast<std::size_t>(((i % n) + n) % n)]);
-}
-
-std::string strategy_in_name(std::string_view name) {
-  // Last path component first: "s42/student-0.5-logit-r0" names logit, not the parent.
-  const std::size_t slash = name.find_last_of('/');
-  const std::string_view last = slash == std::string_view::npos ? name : name.substr(slash + 1);
-  for (std::string_view where : {last, name}) {
-    for (const auto& [strategy, colour] : kStrategyColours)
-      if (where.find(strategy) != std::string_view::npos) return std::string(strategy);
-  }
-  return "";
 }
 
 std::string plot_common_settings() {

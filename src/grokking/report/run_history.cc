@@ -6,6 +6,7 @@
 
 #include "grokking/core/error.h"
 #include "grokking/core/json_io.h"
+#include "grokking/distill/strategy_table.h"
 #include "grokking/train/grok_events.h"
 
 namespace grok {
@@ -52,6 +53,18 @@ RunHistory read_run_history(const fs::path& run_dir) {
     if (list.is_array() && std::find(columns.begin(), columns.end(), name) == columns.end())
       columns.push_back(name);
   run.history = History::from_json(doc, columns, run.file.string());
+  const fs::path metadata = run_dir / "checkpoints" / "metadata.json";
+  if (run.distillation && fs::exists(metadata)) {
+    const nlohmann::json m = read_json_file(metadata);
+    const nlohmann::json* names = m.contains("distillation") && m["distillation"].is_object() &&
+                                          m["distillation"].contains("strategies")
+                                      ? &m["distillation"]["strategies"]
+                                      : nullptr;
+    if (names && names->is_array() && names->size() == 1 && (*names)[0].is_string())
+      run.strategy = (*names)[0].get<std::string>();
+    else if (names && names->is_array() && names->size() > 1)
+      run.strategy = kCombinedStrategy;
+  }
   return run;
 }
 

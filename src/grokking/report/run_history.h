@@ -22,6 +22,9 @@ struct RunHistory {
   std::filesystem::path file;  // the history file read
   bool distillation = false;   // distillation_history.json
   History history;             // every list of the file
+  // A distilled run's strategy as checkpoints/metadata.json records it (one name, or
+  // "combined" for several); empty for a trained run or without metadata.
+  std::string strategy;
 
   bool has(const std::string& name) const;
   // grok::Error naming the file and the column if absent.

@@ -8,6 +8,7 @@
 
 #include "grokking/core/atomic_file.h"
 #include "grokking/core/error.h"
+#include "grokking/distill/strategy_table.h"
 #include "grokking/report/data_file.h"
 #include "grokking/report/gnuplot.h"
 #include "grokking/report/plot_style.h"
@@ -117,18 +118,17 @@ void plot_distillation_losses(const RunHistory& run, const std::string& label, c
                               const std::string& stem) {
   GROK_CHECK(run.distillation, "{} is not a distillation run", run.dir.string());
   struct Component {
-    const char* column;
-    const char* title;
+    std::string column;
+    std::string title;
     std::string colour;
     int dash;
   };
-  const std::vector<Component> all = {
+  std::vector<Component> all = {
       {"train_loss", "total objective", "#000000", 1},
       {"ce_loss", "cross-entropy with labels (nats)", "#808080", 2},
-      {"logit_loss", "logit (KL to teacher)", strategy_colour("logit"), 1},
-      {"attention_loss", "attention", strategy_colour("attention"), 1},
-      {"feature_loss", "feature", strategy_colour("feature"), 1},
   };
+  for (const StrategyInfo& s : strategy_table())
+    all.push_back({s.loss_column(), s.label, strategy_colour(s.name), 1});
   std::vector<Component> drawn;
   for (const Component& c : all) {
     if (!run.has(c.column)) continue;
@@ -179,7 +179,7 @@ void plot_run_comparison(const std::vector<RunHistory>& runs,
   GROK_CHECK(runs.size() == labels.size() && !runs.empty());
   // Strategy colours when each run names a different strategy; else the run palette.
   std::set<std::string> strategies;
-  for (const std::string& l : labels) strategies.insert(strategy_in_name(l));
+  for (const RunHistory& run : runs) strategies.insert(run.strategy);
   const bool by_strategy = !strategies.count("") && strategies.size() == labels.size();
   DataFile data({"epoch", "train_acc_pct", "val_acc_pct"});
   for (std::size_t r = 0; r < runs.size(); ++r) {
@@ -197,8 +197,8 @@ void plot_run_comparison(const std::vector<RunHistory>& runs,
   auto plot_command = [&](int column, bool with_grok) {
     std::string cmd = "  plot ";
     for (std::size_t r = 0; r < runs.size(); ++r) {
-      const std::string colour = by_strategy ? strategy_colour(strategy_in_name(labels[r]))
-                                             : palette_colour(static_cast<int>(r));
+      const std::string colour =
+          by_strategy ? strategy_colour(runs[r].strategy) : palette_colour(static_cast<int>(r));
       const std::string title =
           with_grok
               ? fmt::format("{} ({})", labels[r],

@@ -9,45 +9,32 @@
 namespace grok {
 
 ModelConfig model_config_from_metadata(const nlohmann::json& metadata, const std::string& source) {
+  if (!metadata.is_object() || !metadata.contains("config"))
+    throw Error(fmt::format("{}: missing or invalid model config (no \"config\" section)", source));
   ModelConfig config;
-  try {
-    const auto& c = metadata.at("config");
-    config.depth = c.at("depth").get<int>();
-    config.dim = c.at("dim").get<int>();
-    config.heads = c.at("heads").get<int>();
-    config.vocab_size = c.at("n_tokens").get<int>();
-    config.n_classes = c.value("n_classes", config.vocab_size);
-    config.seq_len = c.value("seq_len", 4);
-    config.dropout = c.at("dropout").get<double>();
-    config.pool = parse_pool(c.at("pool").get<std::string>());
-    config.rope_base = c.value("rope_base", 1e6);
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(fmt::format("{}: missing or invalid model config ({})", source, e.what()));
-  }
+  from_json(metadata.at("config"), config, source + " config");
+  // Files older than format 1 lack n_classes: the head then predicted over the vocabulary.
+  if (!metadata.at("config").contains("n_classes")) config.n_classes = config.vocab_size;
   config.validate();
   return config;
 }
 
 TaskConfig task_config_from_metadata(const nlohmann::json& metadata, const std::string& source) {
-  TaskConfig task;
-  try {
-    const auto& t = metadata.at("task");
-    task.p = t.at("p").get<int>();
-    task.operation = parse_operation(t.at("operation").get<std::string>());
-    task.train_fraction = t.at("train_fraction").get<double>();
-    // task.seed is the split's seed, which may differ from the run's own seed (a distilled
-    // student keeps its teacher's split; a control may be paired with another split).
+  if (!metadata.is_object() || !metadata.contains("task") || !metadata.at("task").is_object())
+    throw Error(fmt::format("{}: missing or invalid task (no \"task\" section)", source));
+  nlohmann::json t = metadata.at("task");
+  // The split's seed may differ from the run's own seed (a distilled student keeps its
+  // teacher's split; a control may be paired with another split). Files that predate
+  // task.split_seed recorded it in distillation.split_seed, or not at all (the run's seed).
+  if (!t.contains("split_seed")) {
     const auto distillation = metadata.find("distillation");
-    if (t.contains("split_seed")) {
-      task.seed = t.at("split_seed").get<uint64_t>();
-    } else if (distillation != metadata.end() && distillation->contains("split_seed")) {
-      task.seed = distillation->at("split_seed").get<uint64_t>();
-    } else {
-      task.seed = metadata.at("seed").get<uint64_t>();
-    }
-  } catch (const nlohmann::json::exception& e) {
-    throw Error(fmt::format("{}: missing or invalid task ({})", source, e.what()));
+    if (distillation != metadata.end() && distillation->contains("split_seed"))
+      t["split_seed"] = distillation->at("split_seed");
+    else if (metadata.contains("seed"))
+      t["split_seed"] = metadata.at("seed");
   }
+  TaskConfig task;
+  from_json(t, task, source + " task");
   task.validate();
   return task;
 }
@@ -62,6 +49,15 @@ LoadedModel load_model(const std::filesystem::path& path) {
   model.metadata = *metadata;
   model.config = model_config_from_metadata(*metadata, metadata_path.string());
   model.task = task_config_from_metadata(*metadata, metadata_path.string());
+  ModelConfig expected = model.config;
+  apply_task_shape(Task(model.task), expected);
+  if (!(expected == model.config))
+    throw Error(
+        fmt::format("{}: the model's vocabulary {}, classes {} and length {} do not fit "
+                    "its task (p = {}: {}, {}, {})",
+                    metadata_path.string(), model.config.vocab_size, model.config.n_classes,
+                    model.config.seq_len, model.task.p, expected.vocab_size, expected.n_classes,
+                    expected.seq_len));
   model.layout = param_layout(model.config);
   model.params.assign(model.layout.total_size(), 0.0f);
   const CheckpointContents contents = load_checkpoint(resolved.step_dir);

@@ -15,7 +15,7 @@ namespace grok {
 
 struct LoadedModel {
   ModelConfig config;
-  TaskConfig task;  // p, operation, train_fraction and seed of the run that trained it
+  TaskConfig task;  // p, operation, train_fraction and split seed of its training split
   TensorLayout layout;
   Buffer<float> params;  // layout.total_size() floats
   std::filesystem::path step_dir;

@@ -8,7 +8,8 @@ ObjectiveSums CrossEntropyObjective::loss_and_gradient(Transformer<float>& /*mod
                                                        const float* logits, const int32_t* labels,
                                                        const int32_t* /*example_ids*/, int batch,
                                                        int normaliser, float* d_logits,
-                                                       float* /*d_extra*/) {
+                                                       float* /*d_extra*/,
+                                                       Scratch<float>& /*scratch*/) const {
   const LossSum sum = softmax_cross_entropy(logits, labels, batch, classes_, d_logits, normaliser);
   return {sum.loss, sum.correct, {}};
 }

@@ -5,9 +5,11 @@
 #pragma once
 
 #include <cstdint>
+#include <nlohmann/json.hpp>
 #include <string>
 #include <vector>
 
+#include "grokking/core/scratch.h"
 #include "grokking/model/transformer.h"
 
 namespace grok {
@@ -29,13 +31,15 @@ class Objective {
   // of `normaliser` examples (train/sharded_model.h). example_ids [B] index the training split;
   // labels [B]. Writes d_logits [B,C] = d(objective summed over these examples / normaliser)
   // /d logits, and may add into the model's tap gradients and into d_extra (extra_layout()'s
-  // size; null when there is no extra_layout()). The shards of a step call it at the same
-  // time, each with its own model, d_logits and d_extra: an implementation keeps no mutable
-  // state of its own.
+  // size; null when there is no extra_layout()). const: the shards of a step call it side by
+  // side, each with its own model, d_logits, d_extra and scratch.
   virtual ObjectiveSums loss_and_gradient(Transformer<float>& model, const float* logits,
                                           const int32_t* labels, const int32_t* example_ids,
                                           int batch, int normaliser, float* d_logits,
-                                          float* d_extra) = 0;
+                                          float* d_extra, Scratch<float>& scratch) const = 0;
+
+  // Keys of its own for the run's summary.json (e.g. the teacher cache's size and time).
+  virtual void add_summary(nlohmann::ordered_json& /*summary*/) const {}
 
   // Trainable parameters the objective owns besides the model's (e.g. feature projectors):
   // null if none. A step adds their gradient into extra_grads() (the sharded model sums its
@@ -53,7 +57,8 @@ class CrossEntropyObjective : public Objective {
   explicit CrossEntropyObjective(int classes) : classes_(classes) {}
   ObjectiveSums loss_and_gradient(Transformer<float>& model, const float* logits,
                                   const int32_t* labels, const int32_t* example_ids, int batch,
-                                  int normaliser, float* d_logits, float* d_extra) override;
+                                  int normaliser, float* d_logits, float* d_extra,
+                                  Scratch<float>& scratch) const override;
 
  private:
   int classes_;

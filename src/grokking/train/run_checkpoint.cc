@@ -6,40 +6,44 @@
 #include "grokking/checkpoint/json_diff.h"
 #include "grokking/checkpoint/tensor_io.h"
 #include "grokking/core/error.h"
+#include "grokking/train/model_loader.h"
 
 namespace grok {
 
 nlohmann::json run_metadata(const TrainConfig& config, const nlohmann::json& extra) {
-  const ModelConfig& m = config.model;
-  const OptimizerConfig& o = config.optimizer;
-  nlohmann::json meta = {{"config",
-                          {{"depth", m.depth},
-                           {"dim", m.dim},
-                           {"heads", m.heads},
-                           {"n_tokens", m.vocab_size},
-                           {"n_classes", m.n_classes},
-                           {"seq_len", m.seq_len},
-                           {"dropout", m.dropout},
-                           {"pool", to_string(m.pool)},
-                           {"rope_base", m.rope_base}}},
-                         {"task",
-                          {{"p", config.task.p},
-                           {"operation", to_string(config.task.operation)},
-                           {"train_fraction", config.task.train_fraction},
-                           {"split_seed", config.task.effective_split_seed()}}},
-                         {"optimizer",
-                          {{"type", o.type},
-                           {"learning_rate", o.learning_rate},
-                           {"beta1", o.beta1},
-                           {"beta2", o.beta2},
-                           {"eps", o.eps},
-                           {"weight_decay", o.weight_decay},
-                           {"warmup_steps", o.warmup_steps}}},
-                         {"seed", config.task.seed},
-                         {"batching", {{"batch_size", config.batch_size}}}};
+  nlohmann::json meta = {{"config", to_json(config.model)},
+                         {"task", to_json(config.task)},
+                         {"optimizer", to_json(config.optimizer)},
+                         {"seed", config.seed},
+                         {"batching", {{"batch_size", config.loop.batch_size}}}};
   if (extra.is_object())
     for (const auto& [key, value] : extra.items()) meta[key] = value;
   return meta;
+}
+
+nlohmann::json comparable_metadata(const nlohmann::json& saved, const std::string& source) {
+  nlohmann::json out = saved;
+  // The loader's reading, written back: keys an older writer left out get their defaults.
+  out["config"] = to_json(model_config_from_metadata(saved, source));
+  out["task"] = to_json(task_config_from_metadata(saved, source));
+  if (saved.contains("optimizer") && saved["optimizer"].is_object()) {
+    OptimizerConfig optimizer;
+    from_json(saved["optimizer"], optimizer, source);
+    out["optimizer"] = to_json(optimizer);
+  }
+  if (out.contains("distillation") && out["distillation"].is_object()) {
+    nlohmann::json& d = out["distillation"];
+    // Format 1 recorded "ground_truth"; the settings now record its negation.
+    if (d.contains("ground_truth") && d["ground_truth"].is_boolean()) {
+      d["disable_ground_truth"] = !d["ground_truth"].get<bool>();
+      d.erase("ground_truth");
+    }
+    // Where the teacher was and how large its cache was describe the run, not its settings: a
+    // moved run directory still resumes.
+    d.erase("teacher_checkpoint");
+    d.erase("teacher_cache_bytes");
+  }
+  return out;
 }
 
 RunCheckpointer::RunCheckpointer(const TrainConfig& config, nlohmann::json extra_metadata)
@@ -68,7 +72,9 @@ std::optional<TrainingState> RunCheckpointer::restore(const std::vector<Trainabl
     for (const auto& [key, value] : metadata_.items())
       if (std::find(sections.begin(), sections.end(), key) == sections.end())
         sections.push_back(key);
-    const auto differences = metadata_differences(*saved, metadata_, sections);
+    const std::string source = (manager_.dir() / std::string(kMetadataFile)).string();
+    const auto differences = metadata_differences(comparable_metadata(*saved, source),
+                                                  comparable_metadata(metadata_, source), sections);
     if (!differences.empty())
       throw UsageError(fmt::format(
           "--resume: the checkpoint in {} was written by a different run (saved vs now: {}); "
@@ -80,8 +86,8 @@ std::optional<TrainingState> RunCheckpointer::restore(const std::vector<Trainabl
   std::vector<std::string> expected;
   for (const auto& group : groups) {
     load_layout(contents.model, *group.layout, group.params, group.prefix);
-    load_layout(contents.optimizer, group.optimizer->state_layout(), group.optimizer->state_data(),
-                group.prefix);
+    for (const StateBlock& block : group.optimizer->state_blocks())
+      load_layout(contents.optimizer, *block.layout, block.data, group.prefix + block.prefix);
     group.optimizer->set_count(
         contents.optimizer.get(group.prefix + "count").values<int64_t>().at(0));
     for (const auto& name : layout_names(*group.layout, group.prefix)) expected.push_back(name);
@@ -124,19 +130,19 @@ void RunCheckpointer::save(const TrainingState& state, const std::vector<Trainab
   for (const auto& group : groups) {
     for (auto& view : layout_views(*group.layout, group.params, group.prefix))
       write.model.push_back(std::move(view));
-    for (auto& view :
-         layout_views(group.optimizer->state_layout(), group.optimizer->state_data(), group.prefix))
-      write.optimizer.push_back(std::move(view));
+    for (const StateBlock& block : group.optimizer->state_blocks())
+      for (auto& view : layout_views(*block.layout, block.data, group.prefix + block.prefix))
+        write.optimizer.push_back(std::move(view));
     counts.push_back(group.optimizer->count());
     write.optimizer.push_back(make_view(group.prefix + "count", {}, &counts.back()));
   }
   write.mid_epoch = state.batch_in_epoch != 0;
   write.state = {
       {"rng",
-       {{"algorithm", "philox4x32-10"}, {"seed", config_.task.seed}, {"dropout_step", state.step}}},
+       {{"algorithm", "philox4x32-10"}, {"seed", config_.seed}, {"dropout_step", state.step}}},
       {"data_order",
        {{"algorithm", "philox4x32-10 fisher-yates per epoch"},
-        {"seed", config_.task.seed},
+        {"seed", config_.seed},
         {"epoch", state.epoch},
         {"batch_in_epoch", state.batch_in_epoch}}},
       {"accumulators",

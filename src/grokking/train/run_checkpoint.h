@@ -41,6 +41,12 @@ struct TrainableGroup {
 // metadata.json sections of a run (config, task, optimizer, seed, batching) plus `extra`.
 nlohmann::json run_metadata(const TrainConfig& config, const nlohmann::json& extra);
 
+// Metadata as a resume compares it: config, task and optimizer as the loader reads them (keys
+// an older format lacked take their defaults), format 1's distillation.ground_truth as its
+// negation disable_ground_truth, and without the teacher's path and cache size (facts about
+// the run, not settings). grok::Error naming `source` if a section is invalid.
+nlohmann::json comparable_metadata(const nlohmann::json& saved, const std::string& source);
+
 class RunCheckpointer {
  public:
   RunCheckpointer(const TrainConfig& config, nlohmann::json extra_metadata);

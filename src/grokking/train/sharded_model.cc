@@ -28,6 +28,7 @@ void add_into(float* dst, const Buffer<float>& src) {
 ShardedModel::ShardedModel(const ModelConfig& config, int max_batch, int shards) {
   GROK_CHECK(shards >= 1 && shards <= max_batch, "shards {} outside [1, {}]", shards, max_batch);
   shard_capacity_ = (max_batch + shards - 1) / shards;
+  scratch_.resize(shards);
   for (int s = 0; s < shards; ++s) {
     replicas_.emplace_back(config, shard_capacity_);
     d_logits_.emplace_back(int64_t{shard_capacity_} * config.n_classes, 0.0f);
@@ -81,7 +82,7 @@ ObjectiveSums ShardedModel::train_step(const float* params, const int32_t* token
                                      : shard_extra_[s - 1].data();
     parts[s] =
         objective.loss_and_gradient(replica, logits, labels + begin(s), example_ids + begin(s),
-                                    size(s), batch, d_logits_[s].data(), d_extra);
+                                    size(s), batch, d_logits_[s].data(), d_extra, scratch_[s]);
     float* g = grads;
     if (s > 0) {
       g = shard_grads_[s - 1].data();

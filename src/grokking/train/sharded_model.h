@@ -70,6 +70,7 @@ class ShardedModel {
   std::vector<Buffer<float>> d_logits_;     // per shard [capacity, C]
   std::vector<Buffer<float>> shard_grads_;  // shards 1..: their gradients before the sum
   std::vector<Buffer<float>> shard_extra_;  // shards 1..: their objective's extra gradients
+  std::vector<Scratch<float>> scratch_;     // per shard: the objective's working memory
   std::vector<int32_t> grouped_tokens_;     // the evaluation data prefix_groups_ was made for
   PrefixGroups prefix_groups_;
   std::vector<Buffer<float>> prefix_keys_, prefix_values_;  // per layer [G·P, D]

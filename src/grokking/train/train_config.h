@@ -1,26 +1,48 @@
-// Everything a training run needs, declared once as options (flags, YAML keys, --help and
-// config.yaml all come from declare_train_options). Not the trainer itself (trainer.h).
+// Everything a training run needs, declared once (core/schema.h): the task, the run's seed,
+// the model, the optimizer, the loop, the run directory and execution. Flags, YAML keys,
+// --help, config.yaml and range checks all come from the visit lists here and in the structs
+// they contain. Not the trainer itself (trainer.h).
 #pragma once
 
 #include <cstdint>
+#include <optional>
 #include <string>
 
 #include "grokking/core/options.h"
+#include "grokking/core/schema.h"
 #include "grokking/data/task_config.h"
 #include "grokking/model/model_config.h"
 #include "grokking/optim/optimizer_config.h"
 
 namespace grok {
 
-struct TrainConfig {
-  TaskConfig task;
-  ModelConfig model;
-  OptimizerConfig optimizer;
+// How long a run trains and in what batches.
+struct LoopConfig {
   int epochs = 150;
   int batch_size = 512;
   int64_t max_steps = 0;  // 0: no limit
   int eval_batch_size = 512;
-  std::string save_dir;        // default runs/train-<timestamp>
+
+  template <typename V>
+  void visit(V& v) {
+    v(epochs, {.name = "epochs", .help = "epochs to train", .min = 1, .max = 10'000'000});
+    v(batch_size, {.name = "batch_size", .help = "examples per step", .min = 1});
+    v(max_steps,
+      {.name = "max_steps", .help = "stop after this many steps (0: no limit)", .min = 0});
+    v(eval_batch_size,
+      {.name = "eval_batch_size", .help = "examples per evaluation pass", .min = 1});
+  }
+  bool operator==(const LoopConfig&) const = default;
+};
+
+struct TrainConfig {
+  TaskConfig task;  // task.split_seed follows split_seed, else seed (finalize)
+  uint64_t seed = 42;
+  std::optional<uint64_t> split_seed;
+  ModelConfig model;  // vocabulary, classes and length from the task (finalize)
+  OptimizerConfig optimizer;
+  LoopConfig loop;
+  std::string save_dir;        // default runs/<verb>-<timestamp>
   std::string checkpoint_dir;  // default <save_dir>/checkpoints
   int checkpoint_every = 10;   // epochs; the final epoch is always saved
   int keep = 3;
@@ -31,23 +53,75 @@ struct TrainConfig {
   int log_every = 1;
   bool quiet = false;
 
-  // Throws UsageError naming the key, the value and what is allowed. Call before anything
-  // is allocated or written.
+  template <typename V>
+  void visit(V& v) {
+    visit_task(v);
+    v.section(model, {.name = "model", .group = "Model"});
+    v.section(optimizer, {.name = "optimizer", .group = "Optimizer"});
+    v.section(loop, {.name = "loop", .group = "Training"});
+    visit_run(v);
+  }
+
+  // The task and the seeds (shared with `grokking data`).
+  template <typename V>
+  void visit_task(V& v) {
+    v.section(task, {.name = "task", .group = "Task"});
+    v(seed, {.name = "seed",
+             .help = "seed of the initialisation, batch order and dropout, and of the split "
+                     "unless --split_seed",
+             .max = kMaxSeed});
+    v(split_seed, {.name = "split_seed",
+                   .help = "seed of the split alone, when it must differ from --seed",
+                   .max = kMaxSeed});
+  }
+
+  // The run directory, checkpoint and execution options (shared with distill).
+  template <typename V>
+  void visit_run(V& v) {
+    v.group("Run directory and checkpoints");
+    v(save_dir, {.name = "save_dir",
+                 .help = "run directory (default runs/<verb>-<timestamp>)",
+                 .alias = "output_dir",
+                 .saved = false});
+    v(checkpoint_dir, {.name = "checkpoint_dir",
+                       .help = "checkpoint directory (default <save_dir>/checkpoints)",
+                       .saved = false});
+    v(checkpoint_every, {.name = "checkpoint_every",
+                         .help = "save every N epochs (the final epoch is always saved)",
+                         .min = 1});
+    v(keep, {.name = "keep", .help = "checkpoints kept (newest)", .min = 1});
+    v(keep_every, {.name = "keep_every",
+                   .help = "also keep the checkpoint of every K-th epoch end (0: none)",
+                   .min = 0});
+    v(resume,
+      {.name = "resume", .help = "continue from the newest valid checkpoint", .saved = false});
+    v(overwrite,
+      {.name = "overwrite", .help = "replace an existing run in save_dir", .saved = false});
+    v.group("Execution");
+    v(threads, {.name = "threads",
+                .help = "threads for this run (0: all cores); each batch is cut into one shard "
+                        "per thread (at least 64 examples each); a run is bit-reproducible for "
+                        "a given count",
+                .min = 0,
+                .max = 4096,
+                .saved = false});
+    v(log_every, {.name = "log_every",
+                  .help = "print a progress line every N epochs",
+                  .min = 1,
+                  .alias = "log_interval",
+                  .saved = false});
+    v(quiet,
+      {.name = "quiet", .help = "print only warnings, errors and the summary", .saved = false});
+  }
+
+  // Rules across options (--resume with --overwrite; the model's shape against the task).
+  void check(const std::string& prefix) const;
+  // Range checks and check(): UsageError naming the key, the value and what is allowed. Call
+  // after finalize and before anything is allocated or written.
   void validate() const;
-  // Derives what follows from other options: the model's vocabulary from p, and the
-  // save_dir / checkpoint_dir defaults.
+  // Derives what follows from other options: the split seed, the model's shape from the task,
+  // and the save_dir / checkpoint_dir defaults.
   void finalize(const std::string& verb);
 };
-
-// Task flags: p, operation, train_fraction, seed.
-void declare_task_options(OptionSet& options, TaskConfig& task);
-// Model shape: depth, dim, heads, dropout, pool.
-void declare_model_options(OptionSet& options, ModelConfig& model);
-// Optimizer: optimizer, learning_rate, beta1, beta2, weight_decay, warmup_steps.
-void declare_optimizer_options(OptionSet& options, OptimizerConfig& optimizer);
-// Loop, run directory, checkpointing, threads, progress.
-void declare_loop_options(OptionSet& options, TrainConfig& config);
-// All of the above for `grokking train`.
-void declare_train_options(OptionSet& options, TrainConfig& config);
 
 }  // namespace grok

@@ -5,39 +5,26 @@
 #include <algorithm>
 #include <cmath>
 #include <filesystem>
+#include <memory>
 #include <optional>
 
 #include "grokking/core/atomic_file.h"
 #include "grokking/core/error.h"
-#include "grokking/core/gemm.h"
-#include "grokking/core/memory.h"
+#include "grokking/core/json_io.h"
 #include "grokking/core/threads.h"
 #include "grokking/core/timer.h"
 #include "grokking/data/epoch_batches.h"
 #include "grokking/optim/optimizer.h"
-#include "grokking/train/cross_entropy.h"
-#include "grokking/train/grok_events.h"
-#include "grokking/train/history.h"
-#include "grokking/train/progress.h"
 #include "grokking/train/run_checkpoint.h"
+#include "grokking/train/run_directory.h"
+#include "grokking/train/run_outputs.h"
+#include "grokking/train/run_summary.h"
 #include "grokking/train/sharded_model.h"
 #include "grokking/train/stop_signal.h"
 
 namespace grok {
 namespace fs = std::filesystem;
 namespace {
-
-struct EvalResult {
-  double loss = 0;
-  double acc = 0;
-};
-
-// Full pass over a dataset in inference mode (no dropout, trimmed last layer).
-EvalResult evaluate(ShardedModel& model, const float* params, const Dataset& data, int chunk) {
-  const LossSum total = model.evaluate(params, data, chunk);
-  const double n = std::max(1, data.size());
-  return {total.loss / n, static_cast<double>(total.correct) / n};
-}
 
 double l2_norm(const TensorLayout& layout, const float* params) {
   double sum = 0;
@@ -57,247 +44,246 @@ std::vector<std::string> history_columns(const Objective& objective) {
   return columns;
 }
 
-// Refuses to start a fresh run over an existing one unless --overwrite, which removes the
-// files a run writes (and nothing else).
-void prepare_run_directory(const TrainConfig& config, const RunCheckpointer& checkpointer,
-                           const std::string& history_file) {
-  const fs::path dir = config.save_dir;
-  const bool has_checkpoints = checkpointer.holds_checkpoints();
-  const bool has_history = fs::exists(dir / history_file);
-  if ((has_checkpoints || has_history) && !config.resume) {
-    if (!config.overwrite)
-      throw UsageError(fmt::format(
-          "save_dir: '{}' already holds a run{}; pass --resume to continue it or --overwrite "
-          "to start again",
-          dir.string(), has_checkpoints ? " (checkpoints in " + config.checkpoint_dir + ")" : ""));
-    checkpointer.clear();
-    for (const char* name : {"summary.json", "config.yaml"}) fs::remove(dir / name);
-    fs::remove(dir / history_file);
+// One run from set-up to summary; each phase is one member function.
+class TrainingRun {
+ public:
+  TrainingRun(const TrainerSetup& setup, const Split& split);
+  TrainResult run();
+
+ private:
+  // Restores the newest valid checkpoint; a result if the run had already finished.
+  std::optional<TrainResult> restore();
+  // The rest of the current epoch's batches; a signal number if a stop signal came mid-epoch.
+  int train_epoch();
+  // Validation, the history row, the sinks and the checkpoint.
+  void end_epoch();
+  void save();
+  nlohmann::ordered_json summary() const;
+
+  const TrainerSetup& setup_;
+  const TrainConfig& config_;
+  const Split& split_;
+  Progress progress_;
+  RunCheckpointer checkpointer_;
+  TensorLayout layout_;
+  Buffer<float> params_, grads_;
+  CrossEntropyObjective cross_entropy_;
+  Objective& objective_;
+  int batch_size_, eval_chunk_, steps_in_epoch_;
+  int64_t total_steps_;
+  ShardedModel model_;
+  std::vector<int32_t> batch_tokens_, batch_labels_;
+  std::unique_ptr<Optimizer> optimizer_, extra_optimizer_;
+  std::vector<TrainableGroup> groups_;
+  History history_;
+  std::vector<std::unique_ptr<MetricSink>> own_sinks_;
+  std::vector<MetricSink*> sinks_;
+  TrainingState state_;
+  Stopwatch wall_;
+  double elapsed_before_ = 0;
+  int64_t epoch_before_ = 0, step_before_ = 0;
+};
+
+TrainingRun::TrainingRun(const TrainerSetup& setup, const Split& split)
+    : setup_(setup),
+      config_(setup.config),
+      split_(split),
+      progress_(config_.log_every, config_.quiet),
+      checkpointer_(config_, setup.extra_metadata),
+      layout_(param_layout(config_.model)),
+      params_(layout_.total_size(), 0.0f),
+      grads_(layout_.total_size(), 0.0f),
+      cross_entropy_(config_.model.n_classes),
+      objective_(setup.objective ? *setup.objective : cross_entropy_),
+      batch_size_(std::min(config_.loop.batch_size, split.train.size())),
+      eval_chunk_(
+          std::min(config_.loop.eval_batch_size, std::max(split.train.size(), split.val.size()))),
+      steps_in_epoch_(steps_per_epoch(split.train.size(), batch_size_)),
+      total_steps_(config_.loop.max_steps > 0
+                       ? std::min<int64_t>(config_.loop.max_steps,
+                                           int64_t{steps_in_epoch_} * config_.loop.epochs)
+                       : int64_t{steps_in_epoch_} * config_.loop.epochs),
+      model_(config_.model, std::max(batch_size_, eval_chunk_),
+             shard_count(num_threads(), batch_size_)),
+      batch_tokens_(int64_t{batch_size_} * config_.model.seq_len),
+      batch_labels_(batch_size_),
+      history_(history_columns(objective_)) {
+  init_params(config_.model, layout_, config_.seed, params_.data());
+  optimizer_ = make_optimizer(config_.optimizer, layout_);
+  groups_ = {{"", &layout_, params_.data(), optimizer_.get()}};
+  // The objective's own trainable tensors (projectors): a parameter group of their own.
+  if (const TensorLayout* extra = objective_.extra_layout(); extra && extra->total_size() > 0) {
+    extra_optimizer_ = make_optimizer(config_.optimizer, *extra,
+                                      single_group("projectors", *extra, config_.optimizer));
+    groups_.push_back({"projectors.", extra, objective_.extra_params(), extra_optimizer_.get()});
   }
-  fs::create_directories(dir);
-  // Temporaries of the run files left by a process killed while writing one (atomic_file.h).
-  std::vector<fs::path> leftovers;
-  for (const auto& entry : fs::directory_iterator(dir))
-    for (const std::string& file :
-         {history_file, std::string("summary.json"), std::string("config.yaml")})
-      if (entry.path().filename().string().starts_with(std::string(kTempPrefix) + file + "-"))
-        leftovers.push_back(entry.path());
-  for (const auto& path : leftovers) fs::remove(path);
+  const fs::path dir = config_.save_dir;
+  own_sinks_.push_back(std::make_unique<HistoryFileSink>(dir / setup.history_file));
+  own_sinks_.push_back(std::make_unique<ProgressSink>(progress_));
+  own_sinks_.push_back(std::make_unique<SummaryFileSink>(dir / "summary.json"));
+  for (const auto& sink : own_sinks_) sinks_.push_back(sink.get());
+  sinks_.insert(sinks_.end(), setup.sinks.begin(), setup.sinks.end());
+  state_.component_sums.assign(objective_.component_names().size(), 0.0);
+}
+
+std::optional<TrainResult> TrainingRun::restore() {
+  auto restored = checkpointer_.restore(groups_, progress_);
+  if (!restored) return std::nullopt;
+  state_ = *restored;
+  const fs::path history_path = fs::path(config_.save_dir) / setup_.history_file;
+  if (fs::exists(history_path))
+    history_ =
+        History::from_json(read_json_file(history_path), history_.columns(), history_path.string());
+  history_.truncate_to_epoch(state_.epoch);
+  const fs::path summary_path = fs::path(config_.save_dir) / "summary.json";
+  if (state_.finished && fs::exists(summary_path)) {
+    progress_.message(fmt::format("{}: run already finished at epoch {} (step {})",
+                                  config_.save_dir, state_.epoch, state_.step));
+    return TrainResult{0, nlohmann::ordered_json::parse(read_file(summary_path))};
+  }
+  for (MetricSink* sink : sinks_) sink->on_resume(history_);
+  // Finished but killed before summary.json was written: no epochs run, the summary is written.
+  progress_.message(
+      state_.finished
+          ? fmt::format("run finished at epoch {} (step {}) but has no summary.json; writing it",
+                        state_.epoch, state_.step)
+          : fmt::format(
+                "resuming from step {} (epoch {}{})", state_.step, state_.epoch,
+                state_.batch_in_epoch ? fmt::format(", batch {}", state_.batch_in_epoch) : ""));
+  return std::nullopt;
+}
+
+TrainResult TrainingRun::run() {
+  prepare_run_directory(config_, checkpointer_, setup_.history_file);
+  if (config_.resume)
+    if (auto finished = restore()) return *finished;
+  write_file_atomic(fs::path(config_.save_dir) / "config.yaml", setup_.config_yaml);
+  elapsed_before_ = state_.elapsed_s;
+  epoch_before_ = state_.epoch;
+  step_before_ = state_.step;
+  while (state_.epoch < config_.loop.epochs && !state_.finished) {
+    if (const int signal = train_epoch(); signal != 0) {
+      save();
+      progress_.message(fmt::format("stopped by signal {} at step {}; checkpoint saved in {}",
+                                    signal, state_.step, config_.checkpoint_dir));
+      return {stop_exit_code(signal), {}};
+    }
+    end_epoch();
+    const int signal = stop_signal();
+    if (state_.finished || state_.epoch % config_.checkpoint_every == 0 || signal != 0) save();
+    if (signal != 0 && !state_.finished) {
+      progress_.message(fmt::format("stopped by signal {} after epoch {}; checkpoint saved in {}",
+                                    signal, state_.epoch, config_.checkpoint_dir));
+      return {stop_exit_code(signal), {}};
+    }
+  }
+  TrainResult result{0, summary()};
+  for (MetricSink* sink : sinks_) sink->on_finish(result.summary);
+  return result;
+}
+
+int TrainingRun::train_epoch() {
+  const Dataset& train = split_.train;
+  const std::vector<int32_t> order = epoch_order(train.size(), config_.seed, state_.epoch);
+  for (int b = static_cast<int>(state_.batch_in_epoch); b < steps_in_epoch_; ++b) {
+    const int begin = b * batch_size_;
+    const int count = std::min(batch_size_, train.size() - begin);
+    const int32_t* ids = order.data() + begin;
+    gather_batch(train, ids, count, batch_tokens_.data(), batch_labels_.data());
+    ForwardOptions options;
+    options.training = true;
+    options.dropout_seed = config_.seed;
+    options.step = static_cast<uint64_t>(state_.step);
+    options.last_layer = objective_.last_layer();
+    const ObjectiveSums sums =
+        model_.train_step(params_.data(), batch_tokens_.data(), batch_labels_.data(), ids, count,
+                          options, objective_, grads_.data());
+    if (!std::isfinite(sums.loss))
+      throw Error(fmt::format("non-finite training loss at epoch {} (step {}); stopping",
+                              state_.epoch + 1, state_.step + 1));
+    optimizer_->step(params_.data(), grads_.data());
+    std::fill(grads_.begin(), grads_.end(), 0.0f);
+    if (extra_optimizer_) {
+      extra_optimizer_->step(objective_.extra_params(), objective_.extra_grads());
+      std::fill_n(objective_.extra_grads(), objective_.extra_layout()->total_size(), 0.0f);
+    }
+    ++state_.step;
+    ++state_.batch_in_epoch;
+    state_.train_loss_sum += sums.loss;
+    state_.train_correct += sums.correct;
+    state_.train_seen += count;
+    for (std::size_t c = 0; c < sums.components.size(); ++c)
+      state_.component_sums[c] += sums.components[c];
+    if (config_.loop.max_steps > 0 && state_.step >= config_.loop.max_steps) state_.finished = true;
+    if (const int signal = stop_signal();
+        signal != 0 && b + 1 < steps_in_epoch_ && !state_.finished)
+      return signal;
+    if (state_.finished) break;
+  }
+  return 0;
+}
+
+void TrainingRun::end_epoch() {
+  ++state_.epoch;
+  if (state_.epoch >= config_.loop.epochs) state_.finished = true;
+  const LossSum val_sum = model_.evaluate(params_.data(), split_.val, eval_chunk_);
+  const double n_val = std::max(1, split_.val.size());
+  const double seen = std::max<int64_t>(1, state_.train_seen);
+  std::map<std::string, double> row = {
+      {"step", static_cast<double>(state_.step)},
+      {"epoch", static_cast<double>(state_.epoch)},
+      {"train_loss", state_.train_loss_sum / seen},
+      {"train_acc", static_cast<double>(state_.train_correct) / seen},
+      {"val_loss", val_sum.loss / n_val},
+      {"val_acc", static_cast<double>(val_sum.correct) / n_val},
+      {"lr", scheduled_lr(config_.optimizer, state_.step)},
+      {"weight_norm", l2_norm(layout_, params_.data())},
+      {"elapsed_s", elapsed_before_ + wall_.seconds()}};
+  const auto names = objective_.component_names();
+  for (std::size_t c = 0; c < names.size(); ++c) row[names[c]] = state_.component_sums[c] / seen;
+  history_.append(row);
+  state_.batch_in_epoch = 0;
+  state_.train_loss_sum = 0;
+  state_.train_correct = 0;
+  state_.train_seen = 0;
+  std::fill(state_.component_sums.begin(), state_.component_sums.end(), 0.0);
+
+  const double seconds = wall_.seconds();
+  const EpochEnd end{history_, config_.loop.epochs, total_steps_,
+                     seconds > 0 ? (state_.step - step_before_) / seconds : 0, names};
+  for (MetricSink* sink : sinks_) sink->on_epoch(end);
+}
+
+void TrainingRun::save() {
+  state_.elapsed_s = elapsed_before_ + wall_.seconds();
+  checkpointer_.save(state_, groups_);
+}
+
+nlohmann::ordered_json TrainingRun::summary() const {
+  RunFacts facts;
+  facts.verb = setup_.verb;
+  facts.steps = state_.step;
+  facts.parameters = static_cast<int64_t>(layout_.parameter_count());
+  facts.wall_s = elapsed_before_ + wall_.seconds();
+  facts.wall_s_this_process = wall_.seconds();
+  facts.steps_this_process = state_.step - step_before_;
+  facts.epochs_this_process = state_.epoch - epoch_before_;
+  facts.threads = num_threads();
+  facts.shards = model_.shards();
+  facts.gemm_flops = model_.gemm_flops();
+  nlohmann::ordered_json s = run_summary(history_, facts);
+  if (!setup_.extra_metadata.is_null()) s["run"] = setup_.extra_metadata;
+  objective_.add_summary(s);
+  return s;
 }
 
 }  // namespace
 
 TrainResult run_training(const TrainerSetup& setup, const Split& split) {
-  const TrainConfig& config = setup.config;
-  const Dataset& train = split.train;
-  Progress progress(config.log_every, config.quiet);
-  set_num_threads(config.threads);
+  set_num_threads(setup.config.threads);
   install_stop_handlers();
-
-  RunCheckpointer checkpointer(config, setup.extra_metadata);
-  prepare_run_directory(config, checkpointer, setup.history_file);
-
-  const TensorLayout layout = param_layout(config.model);
-  Buffer<float> params(layout.total_size(), 0.0f);
-  Buffer<float> grads(layout.total_size(), 0.0f);
-  init_params(config.model, layout, config.task.seed, params.data());
-  std::unique_ptr<Optimizer> optimizer = make_optimizer(config.optimizer, layout);
-  CrossEntropyObjective cross_entropy(config.model.n_classes);
-  Objective& objective = setup.objective ? *setup.objective : cross_entropy;
-
-  const int batch_size = std::min(config.batch_size, train.size());
-  const int eval_chunk = std::min(config.eval_batch_size, std::max(train.size(), split.val.size()));
-  ShardedModel model(config.model, std::max(batch_size, eval_chunk),
-                     shard_count(num_threads(), batch_size));
-  std::vector<int32_t> batch_tokens(int64_t{batch_size} * 4), batch_labels(batch_size);
-
-  // The objective's own trainable tensors (projectors), optimised alongside the model.
-  std::vector<TrainableGroup> groups = {{"", &layout, params.data(), optimizer.get()}};
-  std::unique_ptr<Optimizer> extra_optimizer;
-  if (const TensorLayout* extra = objective.extra_layout(); extra && extra->total_size() > 0) {
-    extra_optimizer = make_optimizer(config.optimizer, *extra);
-    groups.push_back({"projectors.", extra, objective.extra_params(), extra_optimizer.get()});
-  }
-
-  History history(history_columns(objective));
-  const fs::path history_path = fs::path(config.save_dir) / setup.history_file;
-  TrainingState state;
-  state.component_sums.assign(objective.component_names().size(), 0.0);
-  if (config.resume) {
-    if (auto restored = checkpointer.restore(groups, progress)) {
-      state = *restored;
-      if (fs::exists(history_path))
-        history = History::from_json(nlohmann::json::parse(read_file(history_path)),
-                                     history.columns(), history_path.string());
-      history.truncate_to_epoch(state.epoch);
-      const fs::path summary_path = fs::path(config.save_dir) / "summary.json";
-      if (state.finished && fs::exists(summary_path)) {
-        progress.message(fmt::format("{}: run already finished at epoch {} (step {})",
-                                     config.save_dir, state.epoch, state.step));
-        TrainResult result;
-        result.summary = nlohmann::ordered_json::parse(read_file(summary_path));
-        return result;
-      }
-      // Finished but killed before summary.json was written: the loop below is skipped and
-      // the summary is written from the history.
-      progress.message(
-          state.finished
-              ? fmt::format("run finished at epoch {} (step {}) but has no summary.json; "
-                            "writing it",
-                            state.epoch, state.step)
-              : fmt::format(
-                    "resuming from step {} (epoch {}{})", state.step, state.epoch,
-                    state.batch_in_epoch ? fmt::format(", batch {}", state.batch_in_epoch) : ""));
-    }
-  }
-
-  write_file_atomic(fs::path(config.save_dir) / "config.yaml", setup.config_yaml);
-  const int steps_in_epoch = steps_per_epoch(train.size(), batch_size);
-  const int64_t total_steps =
-      config.max_steps > 0
-          ? std::min<int64_t>(config.max_steps, int64_t{steps_in_epoch} * config.epochs)
-          : int64_t{steps_in_epoch} * config.epochs;
-  const Stopwatch wall;
-  const double elapsed_before = state.elapsed_s;
-  const int64_t epoch_before = state.epoch;
-  const int64_t step_before = state.step;
-  int exit_code = 0;
-
-  auto save = [&] {
-    state.elapsed_s = elapsed_before + wall.seconds();
-    checkpointer.save(state, groups);
-  };
-
-  while (state.epoch < config.epochs && !state.finished) {
-    const std::vector<int32_t> order = epoch_order(train.size(), config.task.seed, state.epoch);
-    for (int b = static_cast<int>(state.batch_in_epoch); b < steps_in_epoch; ++b) {
-      const int begin = b * batch_size;
-      const int count = std::min(batch_size, train.size() - begin);
-      const int32_t* ids = order.data() + begin;
-      gather_batch(train, ids, count, batch_tokens.data(), batch_labels.data());
-      ForwardOptions options;
-      options.training = true;
-      options.dropout_seed = config.task.seed;
-      options.step = static_cast<uint64_t>(state.step);
-      options.last_layer = objective.last_layer();
-      const ObjectiveSums sums =
-          model.train_step(params.data(), batch_tokens.data(), batch_labels.data(), ids, count,
-                           options, objective, grads.data());
-      if (!std::isfinite(sums.loss))
-        throw Error(fmt::format("non-finite training loss at epoch {} (step {}); stopping",
-                                state.epoch + 1, state.step + 1));
-      optimizer->step(params.data(), grads.data());
-      std::fill(grads.begin(), grads.end(), 0.0f);
-      if (extra_optimizer) {
-        extra_optimizer->step(objective.extra_params(), objective.extra_grads());
-        std::fill_n(objective.extra_grads(), objective.extra_layout()->total_size(), 0.0f);
-      }
-      ++state.step;
-      ++state.batch_in_epoch;
-      state.train_loss_sum += sums.loss;
-      state.train_correct += sums.correct;
-      state.train_seen += count;
-      for (std::size_t c = 0; c < sums.components.size(); ++c)
-        state.component_sums[c] += sums.components[c];
-      if (config.max_steps > 0 && state.step >= config.max_steps) state.finished = true;
-      if (const int signal = stop_signal();
-          signal != 0 && b + 1 < steps_in_epoch && !state.finished) {
-        save();
-        progress.message(fmt::format("stopped by signal {} at step {}; checkpoint saved in {}",
-                                     signal, state.step, config.checkpoint_dir));
-        return {stop_exit_code(signal), {}};
-      }
-      if (state.finished) break;
-    }
-
-    // End of epoch (or of max_steps): validation, history, checkpoint.
-    ++state.epoch;
-    if (state.epoch >= config.epochs) state.finished = true;
-    const EvalResult val = evaluate(model, params.data(), split.val, eval_chunk);
-    const double seen = std::max<int64_t>(1, state.train_seen);
-    std::map<std::string, double> row = {
-        {"step", static_cast<double>(state.step)},
-        {"epoch", static_cast<double>(state.epoch)},
-        {"train_loss", state.train_loss_sum / seen},
-        {"train_acc", static_cast<double>(state.train_correct) / seen},
-        {"val_loss", val.loss},
-        {"val_acc", val.acc},
-        {"lr", scheduled_lr(config.optimizer, state.step)},
-        {"weight_norm", l2_norm(layout, params.data())},
-        {"elapsed_s", elapsed_before + wall.seconds()}};
-    const auto names = objective.component_names();
-    std::string extra;
-    for (std::size_t c = 0; c < names.size(); ++c) {
-      row[names[c]] = state.component_sums[c] / seen;
-      extra += fmt::format("  {} {:.4f}", names[c], row[names[c]]);
-    }
-    history.append(row);
-    write_file_atomic(history_path, history.to_json().dump(1) + "\n");
-    state.batch_in_epoch = 0;
-    state.train_loss_sum = 0;
-    state.train_correct = 0;
-    state.train_seen = 0;
-    std::fill(state.component_sums.begin(), state.component_sums.end(), 0.0);
-
-    const double seconds = wall.seconds();
-    const double steps_per_s = seconds > 0 ? (state.step - step_before) / seconds : 0;
-    progress.epoch({state.epoch, config.epochs, state.step, row["train_loss"], row["train_acc"],
-                    val.loss, val.acc, row["lr"], row["weight_norm"], steps_per_s,
-                    steps_per_s > 0 ? (total_steps - state.step) / steps_per_s : 0, extra});
-
-    const int signal = stop_signal();
-    if (state.finished || state.epoch % config.checkpoint_every == 0 || signal != 0) save();
-    if (signal != 0 && !state.finished) {
-      progress.message(fmt::format("stopped by signal {} after epoch {}; checkpoint saved in {}",
-                                   signal, state.epoch, config.checkpoint_dir));
-      return {stop_exit_code(signal), {}};
-    }
-  }
-  progress.finish();
-
-  // Summary (CONTRACT.md): final metrics, grok epochs, timings, memory, versions.
-  TrainResult result;
-  result.exit_code = exit_code;
-  auto& s = result.summary;
-  const auto last = [&](const char* column) {
-    return history.rows() ? history.column(column).back() : 0.0;
-  };
-  s["verb"] = setup.verb;
-  s["epochs"] = static_cast<int64_t>(last("epoch"));
-  s["steps"] = state.step;
-  s["final_train_loss"] = last("train_loss");
-  s["final_train_acc"] = last("train_acc");
-  s["final_val_loss"] = last("val_loss");
-  s["final_val_acc"] = last("val_acc");
-  s["best_val_acc"] = history.rows() ? *std::max_element(history.column("val_acc").begin(),
-                                                         history.column("val_acc").end())
-                                     : 0.0;
-  s["final_weight_norm"] = last("weight_norm");
-  for (const double threshold : {0.5, 0.9, 0.99}) {
-    const auto epoch = first_epoch_reaching(history, threshold);
-    const std::string key = fmt::format("epoch_to_{}", static_cast<int>(threshold * 100));
-    s[key] = epoch ? nlohmann::ordered_json(*epoch) : nlohmann::ordered_json(nullptr);
-  }
-  s["parameters"] = layout.parameter_count();
-  s["timing"] = nlohmann::ordered_json{
-      {"wall_s", elapsed_before + wall.seconds()},
-      {"wall_s_this_process", wall.seconds()},
-      {"steps_per_s", wall.seconds() > 0 ? (state.step - step_before) / wall.seconds() : 0.0},
-      {"peak_rss_mb", static_cast<double>(peak_rss_bytes()) / (1 << 20)},
-      {"threads", num_threads()},
-      {"shards", model.shards()}};
-  // The matrix products this process ran (core/flops.h), for FLOP-bound comparisons.
-  const double gflop = model.gemm_flops() / 1e9;
-  const int64_t epochs_here = state.epoch - epoch_before;
-  s["timing"]["gemm_gflop"] = gflop;
-  s["timing"]["gemm_gflop_per_epoch"] = epochs_here > 0 ? gflop / epochs_here : 0.0;
-  s["timing"]["gemm_gflop_per_s"] = wall.seconds() > 0 ? gflop / wall.seconds() : 0.0;
-  s["versions"] = nlohmann::ordered_json{{"grokking", GROK_VERSION},
-                                         {"gemm", gemm_backend_name()},
-                                         {"compiler", std::string(__VERSION__)}};
-  if (!setup.extra_metadata.is_null()) s["run"] = setup.extra_metadata;
-  write_file_atomic(fs::path(config.save_dir) / "summary.json", s.dump(2) + "\n");
-  return result;
+  TrainingRun run(setup, split);
+  return run.run();
 }
 
 }  // namespace grok

@@ -1,0 +1,34 @@
+// Where a run's per-epoch metrics go. The trainer keeps the History (history.h) and tells every
+// sink about it: on_resume once after a checkpoint is restored (drop anything recorded after
+// the restored epoch), on_epoch after each evaluated epoch, on_finish with the summary. The
+// run directory's outputs (training_history.json, the progress line, summary.json:
+// run_outputs.h) are sinks; a new output is one new sink. Not the metrics themselves.
+#pragma once
+
+#include <cstdint>
+#include <nlohmann/json.hpp>
+#include <string>
+#include <vector>
+
+#include "grokking/train/history.h"
+
+namespace grok {
+
+struct EpochEnd {
+  const History& history;               // every row so far; the last is this epoch's
+  int64_t epochs = 0;                   // the run's epoch budget
+  int64_t total_steps = 0;              // the run's step budget
+  double steps_per_s = 0;               // this process's rate so far
+  std::vector<std::string> components;  // the objective's extra columns
+};
+
+class MetricSink {
+ public:
+  virtual ~MetricSink() = default;
+  // After a resume: `restored` holds the rows up to the restored epoch.
+  virtual void on_resume(const History& /*restored*/) {}
+  virtual void on_epoch(const EpochEnd& end) = 0;
+  virtual void on_finish(const nlohmann::ordered_json& /*summary*/) {}
+};
+
+}  // namespace grok
