@@ -9,6 +9,7 @@
 PRESET ?= release
 BUILD_DIR := build/$(PRESET)
 JOBS ?= $(shell nproc)
+CMAKE_FLAGS ?=
 
 VENV := .venv
 
@@ -20,7 +21,7 @@ deps:
 	scripts/install-deps.sh
 
 build: deps
-	cmake --preset $(PRESET)
+	cmake --preset $(PRESET) $(CMAKE_FLAGS)
 	cmake --build --preset $(PRESET) -j $(JOBS)
 
 run: build

@@ -381,6 +381,34 @@ TEST(PlanChange, IdenticalExtendedChanged) {
   EXPECT_THROW(compare_plans(twice, base), Error);
 }
 
+// A plan.json written before the config schema (format of commit 06b2da3: task.seed,
+// model.vocab_size, no max_steps or eval_batch_size, distill.ground_truth) is the same plan.
+TEST(PlanChange, PlansOfTheEarlierFormatAreUpgraded) {
+  ExperimentConfig c;
+  c.out = "runs/x";
+  c.repeats = 2;
+  const nlohmann::json now = plan_to_json(plan_trials(c));
+  nlohmann::json old = now;
+  for (auto& t : old) {
+    t["task"]["seed"] = t["task"]["split_seed"];
+    t["task"].erase("split_seed");
+    t["model"]["vocab_size"] = t["model"]["n_tokens"];
+    t["model"].erase("n_tokens");
+    t["phase"].erase("max_steps");
+    t["phase"].erase("eval_batch_size");
+    if (t.contains("distill")) {
+      t["distill"]["ground_truth"] = !t["distill"]["disable_ground_truth"].get<bool>();
+      t["distill"].erase("disable_ground_truth");
+    }
+  }
+  EXPECT_EQ(upgrade_plan(old), now);
+  EXPECT_EQ(compare_plans(old, now).kind, PlanChangeKind::kIdentical);
+  // What the old trials ran with still counts: a changed evaluation batch is a change.
+  ExperimentConfig other = c;
+  other.distill.loop.eval_batch_size = 64;
+  EXPECT_EQ(compare_plans(old, plan_to_json(plan_trials(other))).kind, PlanChangeKind::kChanged);
+}
+
 TEST(PlanJson, CanonicalFields) {
   const std::vector<Trial> trials = plan_trials(config());
   const nlohmann::json student = trial_to_json(trials[1]);

@@ -21,6 +21,13 @@ std::string yaml_scalar(const std::string& text) {
   return out.c_str();
 }
 
+std::string yaml_flow_item(const std::string& text) {
+  if (text.find_first_of(",[]{}") == std::string::npos) return yaml_scalar(text);
+  YAML::Emitter out;
+  out << YAML::DoubleQuoted << text;
+  return out.c_str();
+}
+
 std::vector<std::string> split_list(const std::string& text) {
   std::vector<std::string> items;
   std::string item;

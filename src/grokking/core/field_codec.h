@@ -20,6 +20,8 @@ namespace grok {
 std::string format_double(double value);
 // YAML scalar text, quoted when plain text would not read back as the same string.
 std::string yaml_scalar(const std::string& text);
+// The same for an item of a flow sequence ([a, b]), where commas and brackets need quotes too.
+std::string yaml_flow_item(const std::string& text);
 // Items of a list flag: split at commas that are not inside quotes or (), [], {}; surrounding
 // blanks dropped, quotes around a whole item removed, so `layers\.{0,1}` and `"a,b"` are one
 // item each.
@@ -53,7 +55,9 @@ struct Codec<T, std::enable_if_t<std::is_integral_v<T> && !std::is_same_v<T, boo
       return static_cast<T>(v);
     }
   }
+  static constexpr bool kIntegral = true;
   static std::string yaml(const T& v) { return std::to_string(v); }
+  static std::string yaml_item(const T& v) { return yaml(v); }
   static nlohmann::json json(const T& v) { return v; }
   static T from_json(const nlohmann::json& j) {
     if (!j.is_number_integer()) codec_detail::bad_json(j, kWhat);
@@ -85,7 +89,9 @@ struct Codec<double> {
   static double parse(const std::string& text, const std::string& key) {
     return codec_detail::parse_double(key, text);
   }
+  static constexpr bool kIntegral = false;
   static std::string yaml(const double& v) { return format_double(v); }
+  static std::string yaml_item(const double& v) { return yaml(v); }
   static nlohmann::json json(const double& v) { return v; }
   static double from_json(const nlohmann::json& j) {
     if (!j.is_number()) codec_detail::bad_json(j, "a number");
@@ -100,7 +106,9 @@ struct Codec<bool> {
   static bool parse(const std::string& text, const std::string& key) {
     return codec_detail::parse_bool(key, text);
   }
+  static constexpr bool kIntegral = false;
   static std::string yaml(const bool& v) { return v ? "true" : "false"; }
+  static std::string yaml_item(const bool& v) { return yaml(v); }
   static nlohmann::json json(const bool& v) { return v; }
   static bool from_json(const nlohmann::json& j) {
     if (!j.is_boolean()) codec_detail::bad_json(j, "true or false");
@@ -113,7 +121,9 @@ struct Codec<bool> {
 template <>
 struct Codec<std::string> {
   static std::string parse(const std::string& text, const std::string&) { return text; }
+  static constexpr bool kIntegral = false;
   static std::string yaml(const std::string& v) { return yaml_scalar(v); }
+  static std::string yaml_item(const std::string& v) { return yaml_flow_item(v); }
   static nlohmann::json json(const std::string& v) { return v; }
   static std::string from_json(const nlohmann::json& j) {
     if (!j.is_string()) codec_detail::bad_json(j, "a string");
@@ -130,7 +140,9 @@ struct Codec<E, std::enable_if_t<std::is_enum_v<E>>> {
     from_string(text, value);
     return value;
   }
+  static constexpr bool kIntegral = false;
   static std::string yaml(const E& v) { return yaml_scalar(to_string(v)); }
+  static std::string yaml_item(const E& v) { return yaml_flow_item(to_string(v)); }
   static nlohmann::json json(const E& v) { return to_string(v); }
   static E from_json(const nlohmann::json& j) {
     if (!j.is_string()) codec_detail::bad_json(j, "a string");
@@ -152,6 +164,7 @@ struct Codec<std::optional<T>> {
     if (unset(text)) return std::nullopt;
     return Codec<T>::parse(text, key);
   }
+  static constexpr bool kIntegral = Codec<T>::kIntegral;
   static std::string yaml(const std::optional<T>& v) { return v ? Codec<T>::yaml(*v) : "null"; }
   static nlohmann::json json(const std::optional<T>& v) {
     return v ? Codec<T>::json(*v) : nlohmann::json(nullptr);
@@ -169,6 +182,7 @@ struct Codec<std::optional<T>> {
 // A list: a flag's comma-separated items (split_list) or a YAML sequence's items.
 template <typename T>
 struct Codec<std::vector<T>> {
+  static constexpr bool kIntegral = Codec<T>::kIntegral;
   static std::vector<T> parse_items(const std::vector<std::string>& items, const std::string& key) {
     std::vector<T> values;
     for (const auto& item : items) values.push_back(Codec<T>::parse(item, key));
@@ -179,7 +193,7 @@ struct Codec<std::vector<T>> {
   }
   static std::string yaml(const std::vector<T>& v) {
     std::string text = "[";
-    for (std::size_t i = 0; i < v.size(); ++i) text += (i ? ", " : "") + Codec<T>::yaml(v[i]);
+    for (std::size_t i = 0; i < v.size(); ++i) text += (i ? ", " : "") + Codec<T>::yaml_item(v[i]);
     return text + "]";
   }
   static nlohmann::json json(const std::vector<T>& v) {

@@ -129,7 +129,7 @@ class FieldValidator {
     const bool low = spec.min_open ? *x > spec.min : *x >= spec.min;
     const bool high = spec.max_open ? *x < spec.max : *x <= spec.max;
     if (!low || !high || std::isnan(*x))
-      schema_detail::out_of_range(key, Codec<T>::text(value), spec, std::is_integral_v<T>);
+      schema_detail::out_of_range(key, Codec<T>::text(value), spec, Codec<T>::kIntegral);
   }
   std::string prefix_, renames_;
 };

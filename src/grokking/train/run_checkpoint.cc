@@ -21,7 +21,8 @@ nlohmann::json run_metadata(const TrainConfig& config, const nlohmann::json& ext
   return meta;
 }
 
-nlohmann::json comparable_metadata(const nlohmann::json& saved, const std::string& source) {
+nlohmann::json comparable_metadata(const nlohmann::json& saved, const std::string& source,
+                                   const nlohmann::json& current) {
   nlohmann::json out = saved;
   // The loader's reading, written back: keys an older writer left out get their defaults.
   out["config"] = to_json(model_config_from_metadata(saved, source));
@@ -42,6 +43,13 @@ nlohmann::json comparable_metadata(const nlohmann::json& saved, const std::strin
     // moved run directory still resumes.
     d.erase("teacher_checkpoint");
     d.erase("teacher_cache_bytes");
+    // Format 1 described the teacher by its depth, dim and heads only; the rest of its shape
+    // follows from the teacher checkpoint that the compared keys already pin down.
+    const auto now = current.find("distillation");
+    if (d.contains("teacher_config") && d["teacher_config"].is_object() && now != current.end() &&
+        now->contains("teacher_config"))
+      for (const auto& [key, value] : (*now)["teacher_config"].items())
+        if (!d["teacher_config"].contains(key)) d["teacher_config"][key] = value;
   }
   return out;
 }
@@ -73,8 +81,9 @@ std::optional<TrainingState> RunCheckpointer::restore(const std::vector<Trainabl
       if (std::find(sections.begin(), sections.end(), key) == sections.end())
         sections.push_back(key);
     const std::string source = (manager_.dir() / std::string(kMetadataFile)).string();
-    const auto differences = metadata_differences(comparable_metadata(*saved, source),
-                                                  comparable_metadata(metadata_, source), sections);
+    const auto differences =
+        metadata_differences(comparable_metadata(*saved, source, metadata_),
+                             comparable_metadata(metadata_, source, metadata_), sections);
     if (!differences.empty())
       throw UsageError(fmt::format(
           "--resume: the checkpoint in {} was written by a different run (saved vs now: {}); "

@@ -43,9 +43,11 @@ nlohmann::json run_metadata(const TrainConfig& config, const nlohmann::json& ext
 
 // Metadata as a resume compares it: config, task and optimizer as the loader reads them (keys
 // an older format lacked take their defaults), format 1's distillation.ground_truth as its
-// negation disable_ground_truth, and without the teacher's path and cache size (facts about
-// the run, not settings). grok::Error naming `source` if a section is invalid.
-nlohmann::json comparable_metadata(const nlohmann::json& saved, const std::string& source);
+// negation disable_ground_truth, format 1's partial distillation.teacher_config completed from
+// `current`, and without the teacher's path and cache size (facts about the run, not settings).
+// grok::Error naming `source` if a section is invalid.
+nlohmann::json comparable_metadata(const nlohmann::json& saved, const std::string& source,
+                                   const nlohmann::json& current);
 
 class RunCheckpointer {
  public:
