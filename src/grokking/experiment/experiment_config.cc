@@ -180,6 +180,7 @@ void declare_experiment_options(OptionSet& options, ExperimentConfig& config) {
   options.add("repeats", &config.repeats, "seeds seed..seed+repeats-1 (paired across trials)");
   options.add_switch("no_control", &config.no_control,
                      "skip the from-scratch control students (same size and seed, no teacher)");
+  declare_tensorboard_options(options, config.tensorboard);
 
   declare_task_options(options, config.task);
 

@@ -57,6 +57,7 @@ struct ExperimentConfig {
   int repeats = 1;
   bool no_control = false;  // controls (from-scratch students) are on by default
   int jobs = 0;             // trials side by side; 0: one per core
+  bool tensorboard = true;  // each trial writes OUT/<trial-id>/tensorboard/
 
   // A run grokked when its val accuracy reached grokking_threshold and stayed there for
   // grok_window consecutive evaluated epochs (the last of them counts).
@@ -86,6 +87,7 @@ std::vector<StrategyKind> strategy_kinds(const std::string& strategy);
 // Flags / YAML keys: out (alias output_dir; not saved), teacher_checkpoint, teacher_scale,
 // teacher_depth_scale, student_scales, student_depth_scale, strategies, grokking_threshold,
 // recursive, recursive_factor, max_recursive_rounds, repeats, no_control, jobs (not saved),
+// tensorboard / no_tensorboard (not saved),
 // grok_window, p, operation, train_fraction, seed, base_dim, base_depth, heads, dropout, pool,
 // teacher_{epochs, batch_size, learning_rate, weight_decay, beta1, beta2, warmup_steps},
 // distill_{the same, alpha, temperature, attention_weight, feature_weight}.

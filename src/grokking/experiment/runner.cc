@@ -164,8 +164,9 @@ class Runner {
         continue;
       const fs::path dir = trial_dir(options_.out, t);
       fs::create_directories(dir);
-      const pid_t pid =
-          spawn(options_.program, trial_arguments(options_.out, t, plan_), dir / "log.txt");
+      std::vector<std::string> args = trial_arguments(options_.out, t, plan_);
+      args.insert(args.end(), options_.trial_flags.begin(), options_.trial_flags.end());
+      const pid_t pid = spawn(options_.program, args, dir / "log.txt");
       running_[pid] = i;
       started_[i] = Stopwatch();
       r.status = TrialStatus::kRunning;

@@ -8,19 +8,49 @@
 
 namespace grok {
 
+namespace {
+constexpr int kDefaultSeqLen = 4;
+constexpr double kDefaultRopeBase = 1e6;
+}  // namespace
+
+nlohmann::json model_config_json(const ModelConfig& m) {
+  nlohmann::json c = {{"depth", m.depth},         {"dim", m.dim},         {"heads", m.heads},
+                      {"n_tokens", m.vocab_size}, {"seq_len", m.seq_len}, {"dropout", m.dropout},
+                      {"pool", to_string(m.pool)}};
+  if (m.n_classes != m.vocab_size) c["n_classes"] = m.n_classes;
+  if (m.rope_base != kDefaultRopeBase) c["rope_base"] = m.rope_base;
+  return c;
+}
+
+nlohmann::json model_config_with_defaults(const nlohmann::json& config) {
+  nlohmann::json c = config;
+  if (!c.is_object()) return c;
+  if (!c.contains("n_classes") && c.contains("n_tokens")) c["n_classes"] = c["n_tokens"];
+  if (!c.contains("seq_len")) c["seq_len"] = kDefaultSeqLen;
+  if (!c.contains("rope_base")) c["rope_base"] = kDefaultRopeBase;
+  return c;
+}
+
+nlohmann::json task_json(const TaskConfig& task) {
+  return {{"p", task.p},
+          {"operation", to_string(task.operation)},
+          {"train_fraction", task.train_fraction},
+          {"split_seed", task.effective_split_seed()}};
+}
+
 ModelConfig model_config_from_metadata(const nlohmann::json& metadata, const std::string& source) {
   ModelConfig config;
   try {
-    const auto& c = metadata.at("config");
+    const nlohmann::json c = model_config_with_defaults(metadata.at("config"));
     config.depth = c.at("depth").get<int>();
     config.dim = c.at("dim").get<int>();
     config.heads = c.at("heads").get<int>();
     config.vocab_size = c.at("n_tokens").get<int>();
-    config.n_classes = c.value("n_classes", config.vocab_size);
-    config.seq_len = c.value("seq_len", 4);
+    config.n_classes = c.at("n_classes").get<int>();
+    config.seq_len = c.at("seq_len").get<int>();
     config.dropout = c.at("dropout").get<double>();
     config.pool = parse_pool(c.at("pool").get<std::string>());
-    config.rope_base = c.value("rope_base", 1e6);
+    config.rope_base = c.at("rope_base").get<double>();
   } catch (const nlohmann::json::exception& e) {
     throw Error(fmt::format("{}: missing or invalid model config ({})", source, e.what()));
   }

@@ -6,27 +6,37 @@
 #include "grokking/checkpoint/json_diff.h"
 #include "grokking/checkpoint/tensor_io.h"
 #include "grokking/core/error.h"
+#include "grokking/train/model_loader.h"
 
 namespace grok {
+namespace {
+
+// How long the run is planned and its learning rate over the steps (scheduled_lr), for
+// readers of metadata.json. Not part of the resume check: a run may be resumed for more epochs.
+nlohmann::json schedule_json(const TrainConfig& config) {
+  return {{"epochs", config.epochs},
+          {"max_steps", config.max_steps},
+          {"lr",
+           {{"kind", "linear_warmup_then_constant"},
+            {"init_value", 0.0},
+            {"peak_value", config.optimizer.learning_rate},
+            {"warmup_steps", config.optimizer.warmup_steps}}}};
+}
+
+// A metadata document whose config section has its optional keys filled in, as the loader
+// reads it (model_config_with_defaults).
+nlohmann::json with_config_defaults(nlohmann::json metadata) {
+  if (metadata.is_object() && metadata.contains("config"))
+    metadata["config"] = model_config_with_defaults(metadata["config"]);
+  return metadata;
+}
+
+}  // namespace
 
 nlohmann::json run_metadata(const TrainConfig& config, const nlohmann::json& extra) {
-  const ModelConfig& m = config.model;
   const OptimizerConfig& o = config.optimizer;
-  nlohmann::json meta = {{"config",
-                          {{"depth", m.depth},
-                           {"dim", m.dim},
-                           {"heads", m.heads},
-                           {"n_tokens", m.vocab_size},
-                           {"n_classes", m.n_classes},
-                           {"seq_len", m.seq_len},
-                           {"dropout", m.dropout},
-                           {"pool", to_string(m.pool)},
-                           {"rope_base", m.rope_base}}},
-                         {"task",
-                          {{"p", config.task.p},
-                           {"operation", to_string(config.task.operation)},
-                           {"train_fraction", config.task.train_fraction},
-                           {"split_seed", config.task.effective_split_seed()}}},
+  nlohmann::json meta = {{"config", model_config_json(config.model)},
+                         {"task", task_json(config.task)},
                          {"optimizer",
                           {{"type", o.type},
                            {"learning_rate", o.learning_rate},
@@ -36,7 +46,8 @@ nlohmann::json run_metadata(const TrainConfig& config, const nlohmann::json& ext
                            {"weight_decay", o.weight_decay},
                            {"warmup_steps", o.warmup_steps}}},
                          {"seed", config.task.seed},
-                         {"batching", {{"batch_size", config.batch_size}}}};
+                         {"batching", {{"batch_size", config.batch_size}}},
+                         {kScheduleSection, schedule_json(config)}};
   if (extra.is_object())
     for (const auto& [key, value] : extra.items()) meta[key] = value;
   return meta;
@@ -66,9 +77,11 @@ std::optional<TrainingState> RunCheckpointer::restore(const std::vector<Trainabl
     std::vector<std::string> sections = kResumeSections;
     sections.push_back("batching");
     for (const auto& [key, value] : metadata_.items())
-      if (std::find(sections.begin(), sections.end(), key) == sections.end())
+      if (key != kScheduleSection &&
+          std::find(sections.begin(), sections.end(), key) == sections.end())
         sections.push_back(key);
-    const auto differences = metadata_differences(*saved, metadata_, sections);
+    const auto differences = metadata_differences(with_config_defaults(*saved),
+                                                  with_config_defaults(metadata_), sections);
     if (!differences.empty())
       throw UsageError(fmt::format(
           "--resume: the checkpoint in {} was written by a different run (saved vs now: {}); "
@@ -147,6 +160,9 @@ void RunCheckpointer::save(const TrainingState& state, const std::vector<Trainab
       {"elapsed_s", state.elapsed_s},
       {"finished", state.finished}};
   write.metadata = metadata_;
+  // model.safetensors describes itself: a reader with the file alone has the model and task.
+  write.model_metadata = {{"config", metadata_["config"].dump()},
+                          {"task", metadata_["task"].dump()}};
   manager_.save(write);
 }
 

@@ -38,7 +38,10 @@ struct TrainableGroup {
   Optimizer* optimizer = nullptr;
 };
 
-// metadata.json sections of a run (config, task, optimizer, seed, batching) plus `extra`.
+// metadata.json sections of a run (config, task, optimizer, seed, batching, schedule) plus
+// `extra`. Every section but the schedule (epochs, max_steps, the lr schedule) must match to
+// resume.
+inline constexpr const char* kScheduleSection = "schedule";
 nlohmann::json run_metadata(const TrainConfig& config, const nlohmann::json& extra);
 
 class RunCheckpointer {

@@ -53,6 +53,27 @@ void declare_optimizer_options(OptionSet& options, OptimizerConfig& optimizer) {
   options.add("warmup_steps", &optimizer.warmup_steps, "linear warmup steps (first lr is 0)");
 }
 
+void declare_tensorboard_options(OptionSet& options, bool& enabled) {
+  options.add_switch("tensorboard", &enabled,
+                     "write TensorBoard event files into <save_dir>/tensorboard (the default)");
+  options.not_saved();
+  bool* target = &enabled;
+  options.add_custom({"no_tensorboard",
+                      {},
+                      "write no TensorBoard event files",
+                      "",
+                      true,
+                      false,
+                      [target](const std::string& t) {
+                        const bool yes = t == "true" || t == "1" || t == "yes";
+                        if (!yes && t != "false" && t != "0" && t != "no")
+                          throw UsageError(
+                              fmt::format("--no_tensorboard: '{}' is not true or false", t));
+                        *target = !yes;
+                      },
+                      [target] { return std::string(*target ? "false" : "true"); }});
+}
+
 void declare_loop_options(OptionSet& options, TrainConfig& config) {
   options.group("Training");
   options.add("epochs", &config.epochs, "epochs to train");
@@ -74,6 +95,7 @@ void declare_loop_options(OptionSet& options, TrainConfig& config) {
   options.not_saved();
   options.add_switch("overwrite", &config.overwrite, "replace an existing run in save_dir");
   options.not_saved();
+  declare_tensorboard_options(options, config.tensorboard);
   options.group("Execution");
   options.add("threads", &config.threads,
               "threads for this run (0: all cores); each batch is cut into one shard per "

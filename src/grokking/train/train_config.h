@@ -27,7 +27,8 @@ struct TrainConfig {
   int keep_every = 0;
   bool resume = false;
   bool overwrite = false;
-  int threads = 0;  // 0: all cores
+  bool tensorboard = true;  // event files in <save_dir>/tensorboard (tensorboard_sink.h)
+  int threads = 0;          // 0: all cores
   int log_every = 1;
   bool quiet = false;
 
@@ -45,7 +46,9 @@ void declare_task_options(OptionSet& options, TaskConfig& task);
 void declare_model_options(OptionSet& options, ModelConfig& model);
 // Optimizer: optimizer, learning_rate, beta1, beta2, weight_decay, warmup_steps.
 void declare_optimizer_options(OptionSet& options, OptimizerConfig& optimizer);
-// Loop, run directory, checkpointing, threads, progress.
+// --tensorboard (the default) and --no_tensorboard, both bound to `enabled`; not saved.
+void declare_tensorboard_options(OptionSet& options, bool& enabled);
+// Loop, run directory, checkpointing, TensorBoard, threads, progress.
 void declare_loop_options(OptionSet& options, TrainConfig& config);
 // All of the above for `grokking train`.
 void declare_train_options(OptionSet& options, TrainConfig& config);

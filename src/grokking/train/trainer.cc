@@ -22,6 +22,7 @@
 #include "grokking/train/run_checkpoint.h"
 #include "grokking/train/sharded_model.h"
 #include "grokking/train/stop_signal.h"
+#include "grokking/train/tensorboard_sink.h"
 
 namespace grok {
 namespace fs = std::filesystem;
@@ -152,6 +153,8 @@ TrainResult run_training(const TrainerSetup& setup, const Split& split) {
   }
 
   write_file_atomic(fs::path(config.save_dir) / "config.yaml", setup.config_yaml);
+  TensorBoardSink tensorboard(config, setup.config_yaml);
+  tensorboard.on_start(state.epoch);
   const int steps_in_epoch = steps_per_epoch(train.size(), batch_size);
   const int64_t total_steps =
       config.max_steps > 0
@@ -233,6 +236,7 @@ TrainResult run_training(const TrainerSetup& setup, const Split& split) {
     }
     history.append(row);
     write_file_atomic(history_path, history.to_json().dump(1) + "\n");
+    tensorboard.on_epoch(row);
     state.batch_in_epoch = 0;
     state.train_loss_sum = 0;
     state.train_correct = 0;
@@ -254,6 +258,7 @@ TrainResult run_training(const TrainerSetup& setup, const Split& split) {
     }
   }
   progress.finish();
+  tensorboard.on_finish();
 
   // Summary (CONTRACT.md): final metrics, grok epochs, timings, memory, versions.
   TrainResult result;
