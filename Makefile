@@ -10,7 +10,7 @@ JOBS ?= $(shell nproc)
 
 VENV := .venv
 
-.PHONY: all deps build run test test-all bench clean
+.PHONY: all deps build venv run test test-all bench clean
 
 all: build
 
@@ -25,15 +25,22 @@ run: build
 	$(BUILD_DIR)/grokking experiment --config configs/paper.yaml --out runs/paper
 	$(BUILD_DIR)/grokking report runs/paper
 
-# A project-local Python environment for the interoperability tests (safetensors from PyPI).
-$(VENV)/bin/python:
-	python3 -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet safetensors numpy
+# A project-local Python environment for the interoperability tests: the pinned packages of
+# python/requirements.txt (numpy, safetensors, jax, flax, optax, orbax-checkpoint, tensorboard)
+# and python/grokking_jax itself (editable). Re-installed when the requirements change.
+VENV_STAMP := $(VENV)/.installed
+$(VENV_STAMP): python/requirements.txt python/pyproject.toml
+	test -x $(VENV)/bin/python || python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r python/requirements.txt
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -e python
+	touch $@
 
-test: build $(VENV)/bin/python
+venv: $(VENV_STAMP)
+
+test: build $(VENV_STAMP)
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS) -LE slow
 
-test-all: build $(VENV)/bin/python
+test-all: build $(VENV_STAMP)
 	ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
 
 bench: build

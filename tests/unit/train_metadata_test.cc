@@ -68,6 +68,7 @@ class TrainMetadataTest : public ::testing::Test {
     c.model.dim = 16;
     c.epochs = epochs;
     c.batch_size = 32;
+    c.checkpoint_every = 1;
     c.threads = 1;
     c.quiet = true;
     c.tensorboard = false;
@@ -82,6 +83,17 @@ class TrainMetadataTest : public ::testing::Test {
     setup.config = config(epochs, resume);
     setup.config_yaml = "p: 11\n";
     ASSERT_EQ(run_training(setup, make_split(setup.config.task)).exit_code, 0);
+  }
+  // As after a kill during the last epoch: its checkpoint and the summary are gone, so the
+  // next resume trains that epoch again from the one before.
+  void rewind() const {
+    const auto steps = CheckpointManager(root_ / "run" / "checkpoints").list_steps();
+    ASSERT_GE(steps.size(), 2u);
+    fs::remove_all(steps.front().path);
+    fs::remove(root_ / "run" / "summary.json");
+    json m = metadata();
+    m["latest_epoch"] = 0;  // proves the resumed run rewrote it
+    write_file_atomic(metadata_path(), m.dump(2));
   }
   fs::path metadata_path() const { return root_ / "run" / "checkpoints" / "metadata.json"; }
   json metadata() const { return json::parse(read_file(metadata_path())); }
@@ -110,15 +122,27 @@ TEST_F(TrainMetadataTest, MetadataRecordsScheduleAndTheTensorFileDescribesItself
   EXPECT_EQ(file.metadata.at("producer"), "grokking.cpp");
 }
 
-TEST_F(TrainMetadataTest, ResumeForMoreEpochsIsAllowed) {
-  train(2, false);
+TEST_F(TrainMetadataTest, TheScheduleDoesNotBindAResume) {
+  train(3, false);
+  rewind();
+  json m = metadata();
+  m["schedule"]["epochs"] = 150;  // as planned by another command line
+  m["schedule"]["lr"]["peak_value"] = 1.0;
+  write_file_atomic(metadata_path(), m.dump(2));
   train(3, true);
   EXPECT_EQ(metadata()["schedule"]["epochs"], 3);
+  EXPECT_EQ(metadata()["latest_epoch"], 3);
+  rewind();
+  m = metadata();
+  m.erase("schedule");  // as written before the section existed
+  write_file_atomic(metadata_path(), m.dump(2));
+  train(3, true);
   EXPECT_EQ(metadata()["latest_epoch"], 3);
 }
 
 TEST_F(TrainMetadataTest, CheckpointsWithOrWithoutOptionalKeysLoadAndResume) {
-  train(2, false);
+  train(3, false);
+  rewind();
   // As written before the keys became optional: explicit defaults.
   edit_config([](json& c) {
     c["n_classes"] = 13;
@@ -126,6 +150,8 @@ TEST_F(TrainMetadataTest, CheckpointsWithOrWithoutOptionalKeysLoadAndResume) {
   });
   EXPECT_EQ(load_model(root_ / "run").config.n_classes, 13);
   train(3, true);
+  EXPECT_EQ(metadata()["latest_epoch"], 3);
+  rewind();
   // As the reference writes it: no optional key at all.
   edit_config([](json& c) {
     c.erase("n_classes");
@@ -133,8 +159,8 @@ TEST_F(TrainMetadataTest, CheckpointsWithOrWithoutOptionalKeysLoadAndResume) {
     c.erase("seq_len");
   });
   EXPECT_EQ(load_model(root_ / "run").config, config(3, true).model);
-  train(4, true);
-  EXPECT_EQ(metadata()["latest_epoch"], 4);
+  train(3, true);
+  EXPECT_EQ(metadata()["latest_epoch"], 3);
 }
 
 TEST_F(TrainMetadataTest, ANonDefaultOptionalKeyStillBlocksResume) {
