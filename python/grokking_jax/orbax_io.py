@@ -44,11 +44,13 @@ def reference_adamw(optimizer: dict) -> optax.GradientTransformation:
                        weight_decay=optimizer["weight_decay"])
 
 
-def _param_state(model, tensors: dict, prefix: str) -> nnx.State:
-    state = nnx.state(model, nnx.Param)
-    for ours, path in names.name_table(model.config.depth):
-        names.get_path(state, path).value = jnp.asarray(tensors[prefix + ours])
-    return state
+def _filled(tree, depth: int, tensors: dict, prefix: str):
+    """A copy of Optax's moment tree (over nnx.Param states) holding our tensors. A copy:
+    the states nnx.state returns may share their variables with the model."""
+    tree = jax.tree.map(lambda x: x, tree)
+    for ours, path in names.name_table(depth):
+        names.get_path(tree, path).value = jnp.asarray(tensors[prefix + ours])
+    return tree
 
 
 def reference_rng_key(seed: int, step: int):
@@ -78,8 +80,8 @@ def export_orbax(run_or_checkpoint, out_dir) -> Path:
     if int(count) != ckpt.step:
         raise CheckpointError(f"{ckpt.step_dir}: optimizer count {int(count)} != step {ckpt.step}")
     opt_state = (
-        adam._replace(count=count, mu=_param_state(model, ckpt.optimizer, "adam.mu."),
-                      nu=_param_state(model, ckpt.optimizer, "adam.nu.")),
+        adam._replace(count=count, mu=_filled(adam.mu, config.depth, ckpt.optimizer, "adam.mu."),
+                      nu=_filled(adam.nu, config.depth, ckpt.optimizer, "adam.nu.")),
         empty,
         schedule._replace(count=count),
     )
