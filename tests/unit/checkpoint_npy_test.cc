@@ -43,6 +43,14 @@ TEST(Npy, VectorAndScalarHeaders) {
             header("{'descr': '<i4', 'fortran_order': False, 'shape': (), }", 128));
 }
 
+TEST(Npy, RoomForTheFirstAxisToGrowCanTakeAnotherLine) {
+  // np.save(f, np.zeros((1,) * 15, np.uint8)): 192 bytes before the data, where the
+  // dictionary alone would fit in 128.
+  const uint8_t one[1] = {0};
+  EXPECT_EQ(encode_npy(DType::kU8, Shape(15, 1), bytes_of(one)).size(), 192u + 1u);
+  EXPECT_EQ(encode_npy(DType::kU8, Shape(14, 1), bytes_of(one)).size(), 128u + 1u);
+}
+
 TEST(Npy, ByteCountMustMatchTheShape) {
   EXPECT_CONTAINS(testing_support::error_of([] { encode_npy(DType::kF32, {2}, "abc"); }),
                   "npy: 3 bytes for shape of 2 elements of F32");
