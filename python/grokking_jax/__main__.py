@@ -12,8 +12,9 @@ def _export(args) -> None:
     from .orbax_io import export_orbax
 
     step_dir = export_orbax(args.run, args.out_dir)
-    print(f"wrote {step_dir} (reference layout; resume with train_nnx.py --save_dir "
-          f"{args.out_dir} --checkpoint_dir {step_dir.parent} --resume)")
+    checkpoints = f"{args.out_dir.rstrip('/')}/checkpoints"
+    print(f"wrote {checkpoints}/{step_dir.name} (the reference's layout: train_nnx.py "
+          f"--save_dir {args.out_dir} --checkpoint_dir {checkpoints} --resume finds it)")
 
 
 def _import(args) -> None:
