@@ -57,7 +57,7 @@ def load_flax(run_or_checkpoint) -> FlaxRun:
     else:
         checkpoint = read_checkpoint(path)
         config_json, tensors = checkpoint.metadata["config"], checkpoint.model
-        task = Task.from_json(checkpoint.metadata["task"], checkpoint.metadata.get("seed"))
+        task = Task.from_metadata(checkpoint.metadata)
     config = ModelConfig.from_json(config_json)
     model = new_model(config)
     set_weights(model, tensors)

@@ -45,6 +45,13 @@ class Task:
     def to_json(self) -> dict:
         return dataclasses.asdict(self)
 
+    @classmethod
+    def from_metadata(cls, metadata: dict) -> "Task":
+        """The task of a metadata.json; the split seed as grokking.cpp's loader finds it (the
+        task's split_seed, else a distilled student's teacher split, else the run's seed)."""
+        seed = metadata.get("distillation", {}).get("split_seed", metadata.get("seed"))
+        return cls.from_json(metadata["task"], seed)
+
 
 @dataclasses.dataclass
 class Checkpoint:
