@@ -7,7 +7,8 @@ usage: check_predict.py RUN PRED.safetensors NPY_DIR OTHER_RUN_OR_STEP
   RandomState (grokking_jax.make_split, written from the reference's definition);
 - predictions = argmax(logits), correct = (predictions == labels), and loss and accuracy,
   recomputed in float64 from the logits, are the run's last history row (val_loss, val_acc);
-- the Flax NNX model of load_flax(RUN) gives the same logits (max |d| <= 1e-4) and argmax;
+- the Flax NNX model of load_flax(RUN) gives the same logits (max |d| <= 1e-4) and argmax,
+  also through `python -m grokking_jax predict`;
 - and the last check can fail: the Flax model of OTHER_RUN_OR_STEP (an earlier step) is
   told apart.
 """
@@ -61,6 +62,11 @@ delta, same_argmax = compare(model)
 print(f"Flax vs grokking predict on {len(val_y)} validation examples: max |dlogit| {delta:.3g}, "
       f"argmax identical: {same_argmax}")
 assert delta <= 1e-4 and same_argmax, (delta, same_argmax)
+from grokking_jax.__main__ import main as cli  # noqa: E402
+
+flax_npy = npy_dir / "flax_logits.npy"
+assert cli(["predict", str(run), "--split", "val", "--out", str(flax_npy)]) == 0
+assert np.abs(np.load(flax_npy) - pred["logits"]).max() <= 1e-4, "python -m grokking_jax predict"
 other_delta, _ = compare(load_flax(other).model)
 assert other_delta > 1e-2, f"the comparison cannot tell another checkpoint apart ({other_delta})"
 print(f"another checkpoint differs by {other_delta:.3g}: ok")
