@@ -33,17 +33,23 @@ smoke: build
 	$(BUILD_DIR)/grokking experiment --config configs/smoke.yaml --out runs/smoke
 	$(BUILD_DIR)/grokking report runs/smoke
 
-# A project-local Python environment for the interoperability tests (safetensors from PyPI).
-venv: $(VENV)/bin/python
-$(VENV)/bin/python:
-	python3 -m venv $(VENV)
-	$(VENV)/bin/pip install --quiet safetensors numpy
+# A project-local Python environment for the interoperability tests: the pinned packages of
+# python/requirements.txt (numpy, safetensors, jax, flax, optax, orbax-checkpoint, tensorboard)
+# and python/grokking_jax itself (editable). Re-installed when the requirements change.
+VENV_STAMP := $(VENV)/.installed
+$(VENV_STAMP): python/requirements.txt python/pyproject.toml
+	test -x $(VENV)/bin/python || python3 -m venv $(VENV)
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check -r python/requirements.txt
+	$(VENV)/bin/pip install --quiet --disable-pip-version-check --no-deps -e python
+	touch $@
+
+venv: $(VENV_STAMP)
 
 # GROK_TESTS_REQUIRE_ALL: a test whose prerequisite is missing fails instead of skipping.
-test: build $(VENV)/bin/python
+test: build $(VENV_STAMP)
 	GROK_TESTS_REQUIRE_ALL=1 ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS) -LE slow
 
-test-all: build $(VENV)/bin/python
+test-all: build $(VENV_STAMP)
 	GROK_TESTS_REQUIRE_ALL=1 ctest --test-dir $(BUILD_DIR) --output-on-failure -j $(JOBS)
 
 bench: build

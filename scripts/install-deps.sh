@@ -9,6 +9,7 @@ packages=(
   ocl-icd-opencl-dev opencl-c-headers  # dnnl-config.cmake requires OpenCL (only "recommended")
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
+  libprotobuf-dev protobuf-compiler    # TensorBoard event messages
   gnuplot-nox python3 python3-venv
 )
 

@@ -63,6 +63,7 @@ int cmd_experiment(int argc, const char* const* argv) {
   runner.jobs = config.jobs > 0 ? config.jobs : hardware_threads();
   runner.threshold = config.grokking_threshold;
   runner.window = config.grok_window;
+  runner.tensorboard = config.tensorboard;
   fmt::print("grokking experiment: {} trials, {} at a time → {}\n", plan.size(), runner.jobs,
              out.string());
   const RunnerResult result = run_trials(plan, runner);

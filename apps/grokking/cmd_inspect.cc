@@ -88,7 +88,7 @@ int cmd_inspect(int argc, const char* const* argv) {
   const CheckpointManager manager(checkpoint_dir);
   if (const auto metadata = manager.read_metadata()) {
     fmt::print("checkpoint directory {}\n", checkpoint_dir.string());
-    for (const char* section : {"config", "task", "optimizer", "seed", "batching"})
+    for (const char* section : {"config", "task", "optimizer", "seed", "batching", "schedule"})
       if (metadata->contains(section))
         fmt::print("  {:<10} {}\n", section, (*metadata)[section].dump());
     for (const auto& [key, value] : metadata->items())
@@ -113,6 +113,8 @@ int cmd_inspect(int argc, const char* const* argv) {
                contents.step, contents.epoch);
     if (!printed) {  // tensors of the newest valid step
       fmt::print(" {}:\n", kModelFile);
+      for (const auto& [key, value] : contents.model.metadata)
+        fmt::print("  __metadata__.{} {}\n", key, value);
       print_tensors(contents.model);
       fmt::print(" {}:\n", kOptimizerFile);
       print_tensors(contents.optimizer);

@@ -11,6 +11,7 @@ int cmd_experiment(int argc, const char* const* argv);
 int cmd_data(int argc, const char* const* argv);
 int cmd_inspect(int argc, const char* const* argv);
 int cmd_analyze(int argc, const char* const* argv);
+int cmd_predict(int argc, const char* const* argv);
 int cmd_plot(int argc, const char* const* argv);
 int cmd_report(int argc, const char* const* argv);
 

@@ -29,6 +29,8 @@ const std::vector<Command>& commands() {
        "sweep teachers, students, strategies and seeds; manifest and statistics"},
       {"analyze", grok::cli::cmd_analyze,
        "measure models on the validation split (CKA, rank, entropy, weights, Fourier)"},
+      {"predict", grok::cli::cmd_predict,
+       "logits and predictions of a model on a split (safetensors or .npy)"},
       {"plot", grok::cli::cmd_plot, "draw training curves and run comparisons (gnuplot)"},
       {"report", grok::cli::cmd_report,
        "figures, tables and report.md of an experiment directory (gnuplot)"},

@@ -61,7 +61,7 @@ echo "notes" >"$WORK/nosummary/.tmp-notes"
 expect_exit 0 "$GROKKING" train "${ARGS[@]}" --save_dir "$WORK/nosummary" --resume
 expect_in "$WORK/out" "has no summary.json; writing it"
 [ "$(cd "$WORK/nosummary" && LC_ALL=C ls -A | tr '\n' ' ')" = \
-  ".tmp-notes checkpoints config.yaml summary.json training_history.json " ] ||
+  ".tmp-notes checkpoints config.yaml summary.json tensorboard training_history.json " ] ||
   fail "leftovers: $(ls -A "$WORK/nosummary")"
 same_run "$WORK/ref" "$WORK/nosummary"
 cmp "$WORK/ref/training_history.json" "$WORK/nosummary/training_history.json" ||

@@ -160,9 +160,12 @@ SaveResult CheckpointManager::save(const CheckpointWrite& write) {
     state["epoch"] = write.epoch;
     if (write.mid_epoch) state["mid_epoch"] = true;
     state["files"] = nlohmann::json::object();
+    std::map<std::string, std::string> model_metadata = write.model_metadata;
+    for (const auto& [key, value] : tensor_metadata) model_metadata[key] = value;
     for (const auto& [file, tensors] :
          {std::pair{kModelFile, &write.model}, std::pair{kOptimizerFile, &write.optimizer}}) {
-      const std::string bytes = encode_safetensors(*tensors, tensor_metadata);
+      const std::string bytes =
+          encode_safetensors(*tensors, file == kModelFile ? model_metadata : tensor_metadata);
       write_file_synced(temp / file, bytes);
       state["files"][std::string(file)] = {{"sha256", sha256_hex(bytes)}, {"bytes", bytes.size()}};
     }

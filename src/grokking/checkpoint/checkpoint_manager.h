@@ -13,6 +13,7 @@
 
 #include <cstdint>
 #include <filesystem>
+#include <map>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
@@ -62,6 +63,9 @@ struct CheckpointWrite {
                                           // keep_every, which keeps epoch ends
   std::vector<SafeTensorView> model;      // -> model.safetensors
   std::vector<SafeTensorView> optimizer;  // -> optimizer.safetensors
+  // Caller's entries for model.safetensors's __metadata__ beside producer and format_version
+  // (e.g. the model config and task as JSON text, so that the file describes itself).
+  std::map<std::string, std::string> model_metadata;
   // Caller's keys for state.json (e.g. "rng", "data_order"); must be an object and must not
   // use the reserved keys format_version, step, epoch, files, state_sha256.
   nlohmann::json state = nlohmann::json::object();

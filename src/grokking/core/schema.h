@@ -31,6 +31,7 @@ struct FieldSpec {
   const char* allowed = nullptr;    // what an error says is allowed (default: from the range)
   const char* json_name = nullptr;  // the JSON key when it differs from the name
   const char* alias = nullptr;      // another accepted flag and YAML key
+  const char* negation = nullptr;   // bool fields: a switch that sets it false (no_tensorboard)
   bool option = true;               // a flag and YAML key (false: derived, JSON only)
   bool saved = true;                // written into config.yaml
   bool json = true;                 // part of the JSON form
@@ -71,6 +72,18 @@ class OptionBinder {
     if (spec.alias) option.aliases.push_back(prefix_ + spec.alias);
     option.saved = spec.saved;
     options_.add_custom(std::move(option));
+    if constexpr (std::is_same_v<T, bool>) {
+      if (spec.negation) {
+        Option negated = make_option(prefix_ + spec.negation, &field, "");
+        negated.help = fmt::format("the opposite of --{}", prefix_ + spec.name);
+        negated.parse = [target = &field, flag = "--" + negated.name](const std::string& text) {
+          *target = !Codec<bool>::parse(text, flag);
+        };
+        negated.format = [target = &field] { return Codec<bool>::yaml(!*target); };
+        negated.saved = false;
+        options_.add_custom(std::move(negated));
+      }
+    }
   }
 
   void group(const char* heading) { options_.group(heading); }

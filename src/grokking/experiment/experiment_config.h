@@ -69,6 +69,7 @@ struct ExperimentConfig {
   // Repeats with seeds seed..seed+repeats-1, paired across trials.
   int repeats = 1;
   bool no_control = false;  // controls (from-scratch students) are on by default
+  bool tensorboard = true;  // each trial writes OUT/<trial-id>/tensorboard/
 
   TaskConfig task;  // task.split_seed: each repeat's seed (set by the plan)
   uint64_t seed = 42;
@@ -112,6 +113,11 @@ struct ExperimentConfig {
     v(no_control, {.name = "no_control",
                    .help = "skip the from-scratch control students (same size and seed, no "
                            "teacher)"});
+    v(tensorboard, {.name = "tensorboard",
+                    .help = "every trial writes TensorBoard event files into its run directory "
+                            "(OUT/<trial>/tensorboard; tensorboard --logdir OUT overlays them)",
+                    .negation = "no_tensorboard",
+                    .saved = false});
     v.section(task, {.name = "task", .group = "Task"});
     v(seed, {.name = "seed", .help = "seed of the first repeat", .max = kMaxSeed});
     v.section(base,

@@ -163,7 +163,8 @@ class Runner {
                        [&](const std::string& dep) { return finished(dep); }))
         continue;
       const fs::path dir = trial_dir(options_.out, t);
-      const std::vector<std::string> args = write_trial_command(options_.out, t, plan_);
+      const std::vector<std::string> args =
+          write_trial_command(options_.out, t, plan_, options_.tensorboard);
       const pid_t pid = spawn(options_.program, args, dir / "log.txt");
       running_[pid] = i;
       started_[i] = Stopwatch();

@@ -8,6 +8,7 @@
 #pragma once
 
 #include <filesystem>
+#include <string>
 #include <vector>
 
 #include "grokking/experiment/manifest.h"
@@ -22,6 +23,7 @@ struct RunnerOptions {
   double threshold = 0.99;  // grokking_threshold
   int window = 10;          // grok_window
   bool quiet = false;
+  bool tensorboard = true;  // trials write TensorBoard event files
 };
 
 struct RunnerResult {

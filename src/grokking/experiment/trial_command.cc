@@ -63,7 +63,7 @@ DistillConfig trial_distill_config(const fs::path& out, const Trial& trial,
 }
 
 std::vector<std::string> write_trial_command(const fs::path& out, const Trial& trial,
-                                             const std::vector<Trial>& plan) {
+                                             const std::vector<Trial>& plan, bool tensorboard) {
   GROK_CHECK(trial.checkpoint.empty(), "trial {} is a given checkpoint, not a run", trial.id);
   const bool distilled = trial.kind == TrialKind::kStudent;
   OptionSet options(distilled ? "distill" : "train", "");
@@ -71,9 +71,11 @@ std::vector<std::string> write_trial_command(const fs::path& out, const Trial& t
   DistillConfig distill;
   if (distilled) {
     distill = trial_distill_config(out, trial, plan);
+    distill.train.tensorboard = tensorboard;
     declare_options(options, distill);
   } else {
     train = trial_train_config(out, trial);
+    train.tensorboard = tensorboard;
     declare_options(options, train);
   }
   const fs::path path = trial_dir(out, trial) / "trial.yaml";

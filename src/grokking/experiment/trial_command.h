@@ -26,10 +26,10 @@ TrainConfig trial_train_config(const std::filesystem::path& out, const Trial& tr
 DistillConfig trial_distill_config(const std::filesystem::path& out, const Trial& trial,
                                    const std::vector<Trial>& plan);
 
-// Writes OUT/<id>/trial.yaml (every option, the run directory included) and returns the
-// arguments after the program name: {"train" | "distill", "--config", path}. Not for the given
-// teacher (it is not run).
+// Writes OUT/<id>/trial.yaml (every option, the run directory included; TensorBoard event
+// files or not) and returns the arguments after the program name: {"train" | "distill",
+// "--config", path}. Not for the given teacher (it is not run).
 std::vector<std::string> write_trial_command(const std::filesystem::path& out, const Trial& trial,
-                                             const std::vector<Trial>& plan);
+                                             const std::vector<Trial>& plan, bool tensorboard);
 
 }  // namespace grok

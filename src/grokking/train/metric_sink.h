@@ -1,6 +1,7 @@
 // Where a run's per-epoch metrics go. The trainer keeps the History (history.h) and tells every
-// sink about it: on_resume once after a checkpoint is restored (drop anything recorded after
-// the restored epoch), on_epoch after each evaluated epoch, on_finish with the summary. The
+// sink about it: on_start once before this process's first epoch, with the rows restored from a
+// checkpoint (none for a new run; a sink drops anything it recorded after them), on_epoch after
+// each evaluated epoch, on_finish with the summary. The
 // run directory's outputs (training_history.json, the progress line, summary.json:
 // run_outputs.h) are sinks; a new output is one new sink. Not the metrics themselves.
 #pragma once
@@ -25,8 +26,8 @@ struct EpochEnd {
 class MetricSink {
  public:
   virtual ~MetricSink() = default;
-  // After a resume: `restored` holds the rows up to the restored epoch.
-  virtual void on_resume(const History& /*restored*/) {}
+  // `restored` holds the rows up to the restored epoch: empty for a new run.
+  virtual void on_start(const History& /*restored*/) {}
   virtual void on_epoch(const EpochEnd& end) = 0;
   virtual void on_finish(const nlohmann::ordered_json& /*summary*/) {}
 };

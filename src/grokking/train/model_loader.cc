@@ -8,13 +8,29 @@
 
 namespace grok {
 
+nlohmann::json model_config_json(const ModelConfig& m) {
+  nlohmann::json c = to_json(m);
+  const ModelConfig defaults;
+  if (m.n_classes == m.vocab_size) c.erase("n_classes");
+  if (m.rope_base == defaults.rope_base) c.erase("rope_base");
+  return c;
+}
+
+nlohmann::json model_config_with_defaults(const nlohmann::json& config) {
+  nlohmann::json c = config;
+  if (!c.is_object()) return c;
+  const ModelConfig defaults;
+  if (!c.contains("n_classes") && c.contains("n_tokens")) c["n_classes"] = c["n_tokens"];
+  if (!c.contains("seq_len")) c["seq_len"] = defaults.seq_len;
+  if (!c.contains("rope_base")) c["rope_base"] = defaults.rope_base;
+  return c;
+}
+
 ModelConfig model_config_from_metadata(const nlohmann::json& metadata, const std::string& source) {
   if (!metadata.is_object() || !metadata.contains("config"))
     throw Error(fmt::format("{}: missing or invalid model config (no \"config\" section)", source));
   ModelConfig config;
-  from_json(metadata.at("config"), config, source + " config");
-  // Files older than format 1 lack n_classes: the head then predicted over the vocabulary.
-  if (!metadata.at("config").contains("n_classes")) config.n_classes = config.vocab_size;
+  from_json(model_config_with_defaults(metadata.at("config")), config, source + " config");
   config.validate();
   return config;
 }

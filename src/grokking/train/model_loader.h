@@ -28,7 +28,16 @@ struct LoadedModel {
 // describe a model.
 LoadedModel load_model(const std::filesystem::path& path);
 
-// The model and task sections of checkpoint metadata (inverse of run_metadata).
+// metadata.json's "config" section: the reference's TransformerConfig fields (depth, dim,
+// heads, n_tokens, seq_len, dropout, pool), so that the reference's TransformerConfig(**config)
+// accepts it, and n_classes and rope_base only where they differ from their defaults.
+nlohmann::json model_config_json(const ModelConfig& config);
+// `config` (a "config" section) with the optional keys a reference checkpoint lacks filled in
+// with their defaults: n_classes = n_tokens, seq_len = 4, rope_base = 1e6. The loader and the
+// resume check both read configs through it, so absent and default compare equal.
+nlohmann::json model_config_with_defaults(const nlohmann::json& config);
+// The model and task sections of checkpoint metadata (the inverses of model_config_json and
+// to_json(TaskConfig)).
 ModelConfig model_config_from_metadata(const nlohmann::json& metadata, const std::string& source);
 TaskConfig task_config_from_metadata(const nlohmann::json& metadata, const std::string& source);
 

@@ -10,12 +10,29 @@
 
 namespace grok {
 
+namespace {
+
+// How long the run is planned and its learning rate over the steps (scheduled_lr), for
+// readers of metadata.json. Not part of the resume check: a run may be resumed for more epochs.
+nlohmann::json schedule_json(const TrainConfig& config) {
+  return {{"epochs", config.loop.epochs},
+          {"max_steps", config.loop.max_steps},
+          {"lr",
+           {{"kind", "linear_warmup_then_constant"},
+            {"init_value", 0.0},
+            {"peak_value", config.optimizer.learning_rate},
+            {"warmup_steps", config.optimizer.warmup_steps}}}};
+}
+
+}  // namespace
+
 nlohmann::json run_metadata(const TrainConfig& config, const nlohmann::json& extra) {
-  nlohmann::json meta = {{"config", to_json(config.model)},
+  nlohmann::json meta = {{"config", model_config_json(config.model)},
                          {"task", to_json(config.task)},
                          {"optimizer", to_json(config.optimizer)},
                          {"seed", config.seed},
-                         {"batching", {{"batch_size", config.loop.batch_size}}}};
+                         {"batching", {{"batch_size", config.loop.batch_size}}},
+                         {kScheduleSection, schedule_json(config)}};
   if (extra.is_object())
     for (const auto& [key, value] : extra.items()) meta[key] = value;
   return meta;
@@ -74,23 +91,7 @@ std::optional<TrainingState> RunCheckpointer::restore(const std::vector<Trainabl
         fmt::format("--resume: no checkpoint in {}; starting a new run", manager_.dir().string()));
     return std::nullopt;
   }
-  if (const auto saved = manager_.read_metadata()) {
-    std::vector<std::string> sections = kResumeSections;
-    sections.push_back("batching");
-    for (const auto& [key, value] : metadata_.items())
-      if (std::find(sections.begin(), sections.end(), key) == sections.end())
-        sections.push_back(key);
-    const std::string source = (manager_.dir() / std::string(kMetadataFile)).string();
-    const auto differences =
-        metadata_differences(comparable_metadata(*saved, source, metadata_),
-                             comparable_metadata(metadata_, source, metadata_), sections);
-    if (!differences.empty())
-      throw UsageError(fmt::format(
-          "--resume: the checkpoint in {} was written by a different run (saved vs now: {}); "
-          "use the same options, or --overwrite to start again",
-          manager_.dir().string(), describe_differences(differences)));
-  }
-
+  check_same_run();
   const CheckpointContents contents = load_checkpoint(latest.found->path);
   std::vector<std::string> expected;
   for (const auto& group : groups) {
@@ -107,6 +108,34 @@ std::optional<TrainingState> RunCheckpointer::restore(const std::vector<Trainabl
   manager_.set_protected_step(contents.step);
   const Optimizer& optimizer = *groups.front().optimizer;
 
+  const TrainingState state = loop_state(contents);
+  if (optimizer.count() != state.step)
+    throw Error(fmt::format("{}: optimizer count {} does not match step {}", contents.path.string(),
+                            optimizer.count(), state.step));
+  return state;
+}
+
+void RunCheckpointer::check_same_run() const {
+  const auto saved = manager_.read_metadata();
+  if (!saved) return;
+  std::vector<std::string> sections = kResumeSections;
+  sections.push_back("batching");
+  for (const auto& [key, value] : metadata_.items())
+    if (key != kScheduleSection &&
+        std::find(sections.begin(), sections.end(), key) == sections.end())
+      sections.push_back(key);
+  const std::string source = (manager_.dir() / std::string(kMetadataFile)).string();
+  const auto differences =
+      metadata_differences(comparable_metadata(*saved, source, metadata_),
+                           comparable_metadata(metadata_, source, metadata_), sections);
+  if (!differences.empty())
+    throw UsageError(fmt::format(
+        "--resume: the checkpoint in {} was written by a different run (saved vs now: {}); "
+        "use the same options, or --overwrite to start again",
+        manager_.dir().string(), describe_differences(differences)));
+}
+
+TrainingState RunCheckpointer::loop_state(const CheckpointContents& contents) {
   const nlohmann::json& s = contents.state;
   TrainingState state;
   try {
@@ -124,9 +153,6 @@ std::optional<TrainingState> RunCheckpointer::restore(const std::vector<Trainabl
     throw Error(fmt::format("{}/{}: missing or invalid loop state ({})", contents.path.string(),
                             kStateFile, e.what()));
   }
-  if (optimizer.count() != state.step)
-    throw Error(fmt::format("{}: optimizer count {} does not match step {}", contents.path.string(),
-                            optimizer.count(), state.step));
   return state;
 }
 
@@ -162,6 +188,9 @@ void RunCheckpointer::save(const TrainingState& state, const std::vector<Trainab
       {"elapsed_s", state.elapsed_s},
       {"finished", state.finished}};
   write.metadata = metadata_;
+  // model.safetensors describes itself: a reader with the file alone has the model and task.
+  write.model_metadata = {{"config", metadata_["config"].dump()},
+                          {"task", metadata_["task"].dump()}};
   manager_.save(write);
 }
 

@@ -38,7 +38,10 @@ struct TrainableGroup {
   Optimizer* optimizer = nullptr;
 };
 
-// metadata.json sections of a run (config, task, optimizer, seed, batching) plus `extra`.
+// metadata.json sections of a run (config, task, optimizer, seed, batching, schedule) plus
+// `extra`. Every section but the schedule (epochs, max_steps, the lr schedule) must match to
+// resume.
+inline constexpr const char* kScheduleSection = "schedule";
 nlohmann::json run_metadata(const TrainConfig& config, const nlohmann::json& extra);
 
 // Metadata as a resume compares it: config, task and optimizer as the loader reads them (keys
@@ -67,6 +70,11 @@ class RunCheckpointer {
   void save(const TrainingState& state, const std::vector<TrainableGroup>& groups);
 
  private:
+  // UsageError naming the differences if the checkpoint was written with other settings.
+  void check_same_run() const;
+  // The loop state of a checkpoint's state.json (grok::Error naming the file if invalid).
+  static TrainingState loop_state(const CheckpointContents& contents);
+
   TrainConfig config_;
   nlohmann::json metadata_;
   CheckpointManager manager_;

@@ -144,7 +144,8 @@ SharedPrefix<float> ShardedModel::run_prefixes(const float* params, const Datase
   return prefix;
 }
 
-LossSum ShardedModel::evaluate(const float* params, const Dataset& data, int chunk) {
+LossSum ShardedModel::evaluate(const float* params, const Dataset& data, int chunk,
+                               float* logits_out) {
   const int piece = std::min(chunk, shard_capacity_);
   const int pieces = (data.size() + piece - 1) / piece;
   const int count = std::min(shards(), std::max(1, pieces));
@@ -165,6 +166,8 @@ LossSum ShardedModel::evaluate(const float* params, const Dataset& data, int chu
                             : replicas_[s].forward(params, tokens, size, {});
       parts[i] =
           softmax_cross_entropy(logits, data.labels.data() + begin, size, classes, nullptr, 1.0);
+      if (logits_out != nullptr)
+        std::copy_n(logits, int64_t{size} * classes, logits_out + int64_t{begin} * classes);
     }
   });
   LossSum total;

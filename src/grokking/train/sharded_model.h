@@ -51,7 +51,8 @@ class ShardedModel {
   // `chunk` examples, the pieces spread over the shards: Σ cross-entropy and correct count,
   // summed in piece order. Leading tokens that many examples share (prefix_groups.h) are run
   // once per distinct prefix first, and the pieces compute only the positions after them.
-  LossSum evaluate(const float* params, const Dataset& data, int chunk);
+  // logits: null, or [N,C] floats that receive every example's logits.
+  LossSum evaluate(const float* params, const Dataset& data, int chunk, float* logits = nullptr);
 
   // GEMM FLOPs of every step and evaluation so far (core/flops.h: as the shards ran them).
   double gemm_flops() const { return gemm_flops_; }

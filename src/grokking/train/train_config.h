@@ -52,6 +52,7 @@ struct TrainConfig {
   int threads = 0;  // 0: all cores
   int log_every = 1;
   bool quiet = false;
+  bool tensorboard = true;  // event files in <save_dir>/tensorboard (tensorboard_sink.h)
 
   template <typename V>
   void visit(V& v) {
@@ -112,6 +113,11 @@ struct TrainConfig {
                   .saved = false});
     v(quiet,
       {.name = "quiet", .help = "print only warnings, errors and the summary", .saved = false});
+    v(tensorboard,
+      {.name = "tensorboard",
+       .help = "write TensorBoard event files into <save_dir>/tensorboard (the default)",
+       .negation = "no_tensorboard",
+       .saved = false});
   }
 
   // Rules across options (--resume with --overwrite; the model's shape against the task).

@@ -21,6 +21,7 @@
 #include "grokking/train/run_summary.h"
 #include "grokking/train/sharded_model.h"
 #include "grokking/train/stop_signal.h"
+#include "grokking/train/tensorboard_sink.h"
 
 namespace grok {
 namespace fs = std::filesystem;
@@ -121,6 +122,9 @@ TrainingRun::TrainingRun(const TrainerSetup& setup, const Split& split)
   own_sinks_.push_back(std::make_unique<HistoryFileSink>(dir / setup.history_file));
   own_sinks_.push_back(std::make_unique<ProgressSink>(progress_));
   own_sinks_.push_back(std::make_unique<SummaryFileSink>(dir / "summary.json"));
+  if (config_.tensorboard)
+    own_sinks_.push_back(
+        std::make_unique<TensorBoardSink>(dir / kTensorBoardDir, setup.config_yaml));
   for (const auto& sink : own_sinks_) sinks_.push_back(sink.get());
   sinks_.insert(sinks_.end(), setup.sinks.begin(), setup.sinks.end());
   state_.component_sums.assign(objective_.component_names().size(), 0.0);
@@ -141,7 +145,6 @@ std::optional<TrainResult> TrainingRun::restore() {
                                   config_.save_dir, state_.epoch, state_.step));
     return TrainResult{0, nlohmann::ordered_json::parse(read_file(summary_path))};
   }
-  for (MetricSink* sink : sinks_) sink->on_resume(history_);
   // Finished but killed before summary.json was written: no epochs run, the summary is written.
   progress_.message(
       state_.finished
@@ -158,6 +161,7 @@ TrainResult TrainingRun::run() {
   if (config_.resume)
     if (auto finished = restore()) return *finished;
   write_file_atomic(fs::path(config_.save_dir) / "config.yaml", setup_.config_yaml);
+  for (MetricSink* sink : sinks_) sink->on_start(history_);
   elapsed_before_ = state_.elapsed_s;
   epoch_before_ = state_.epoch;
   step_before_ = state_.step;
