@@ -5,16 +5,18 @@
 
 #include "commands.h"
 #include "grokking/distill/distill_run.h"
+#include "grokking/distill/strategy_table.h"
 
 namespace grok::cli {
 
 int cmd_distill(int argc, const char* const* argv) {
   DistillConfig config;
   OptionSet options("distill",
-                    "Distil a trained teacher into a smaller student with the logit, attention "
-                    "and/or feature strategies.\nThe task and split are the teacher's. Writes "
-                    "config.yaml, distillation_history.json, summary.json and checkpoints into "
-                    "--output_dir.");
+                    fmt::format("Distil a trained teacher into a smaller student with any of the "
+                                "strategies {}.\nThe task and split are the teacher's. Writes "
+                                "config.yaml, distillation_history.json, summary.json and "
+                                "checkpoints into --output_dir.",
+                                strategy_names_text()));
   declare_options(options, config);
   if (!options.parse(argc, argv)) return 0;
   const DistillPlan plan = plan_distillation(config);  // validates before anything is written
