@@ -2,7 +2,9 @@
 # The README's promise on a machine that has nothing installed by hand: bootstraps a minimal
 # Debian 12 (bookworm, variant minbase, plus make, git, sudo, ca-certificates), clones the
 # commit under test into it, and runs `make test` there as root in a chroot, then `make smoke`
-# (a toy experiment and its report). Only what the network needs is copied in from the host
+# (a toy experiment and its report), and configures every other preset the README names (debug,
+# asan, ubsan, cblas: configuring is where a missing package shows). Only what the network needs
+# is copied in from the host
 # (resolv.conf, the apt sources and acquire settings, the CA bundle and local CAs, the pip
 # configuration); nothing of the build.
 #
@@ -81,6 +83,10 @@ for v in $(env | grep -o '^PIP_[A-Z_]*' || true); do pip_env+=("$v=${!v}"); done
 run_start=$SECONDS
 chroot "$root" /usr/bin/env -i HOME=/root TERM=dumb LANG=C.UTF-8 \
   PATH=/usr/local/sbin:/usr/local/bin:/usr/sbin:/usr/bin:/sbin:/bin "${pip_env[@]}" \
-  bash -c 'set -e; cd /root/grokking; make test; make smoke; test -s runs/smoke/report/report.md' ||
+  bash -c 'set -e; cd /root/grokking; make test; make smoke; test -s runs/smoke/report/report.md
+    for preset in debug asan ubsan cblas; do
+      cmake --preset "$preset" >"/tmp/configure-$preset.log" 2>&1 ||
+        { cat "/tmp/configure-$preset.log"; echo "preset $preset does not configure"; exit 1; }
+    done' ||
   die "make test / make smoke failed inside the fresh root ($((SECONDS - run_start)) s)"
-say "passed: make test and make smoke in $((SECONDS - run_start)) s; $((SECONDS - start)) s in all"
+say "passed: make test, make smoke and the other presets' configure in $((SECONDS - run_start)) s; $((SECONDS - start)) s in all"

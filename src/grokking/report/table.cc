@@ -131,8 +131,11 @@ std::string to_markdown(const Table& t) {
   check_shape(t);
   auto line = [](const std::vector<std::string>& cells) {
     std::string out = "|";
-    for (const std::string& c : cells)
-      out += " " + (c.empty() ? std::string(kMissing) : escape_markdown(c)) + " |";
+    for (const std::string& c : cells) {  // appended piece by piece: GCC 12's -Wrestrict
+      out += ' ';                         // misfires on " " + std::string&&
+      out += c.empty() ? std::string(kMissing) : escape_markdown(c);
+      out += " |";
+    }
     return out + "\n";
   };
   std::string out = line(t.header) + "|";
@@ -172,7 +175,10 @@ std::string to_csv(const Table& t) {
   check_shape(t);
   auto line = [](const std::vector<std::string>& cells) {
     std::string out;
-    for (std::size_t i = 0; i < cells.size(); ++i) out += (i ? "," : "") + csv_field(cells[i]);
+    for (std::size_t i = 0; i < cells.size(); ++i) {
+      if (i) out += ',';
+      out += csv_field(cells[i]);
+    }
     return out + "\n";
   };
   std::string out = line(t.header);
