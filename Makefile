@@ -6,14 +6,18 @@
 #                make run's study at toy size
 #   make bench - run the benchmarks (GEMM kernels, the model's step and layers, then the
 #                default teacher, a 0.5x distillation and its from-scratch student end to end)
+#   make bench-peers - the default teacher against our PyTorch implementation of it (eager
+#                and torch.compile), s/epoch and the ratio; PyTorch goes into .venv-bench
 PRESET ?= release
 BUILD_DIR := build/$(PRESET)
 JOBS ?= $(shell nproc)
 CMAKE_FLAGS ?=
 
 VENV := .venv
+BENCH_VENV := .venv-bench
+PEER_EPOCHS ?= 20
 
-.PHONY: all deps build venv run smoke test test-all bench clean
+.PHONY: all deps build venv run smoke test test-all bench bench-peers clean
 
 all: build
 
@@ -56,6 +60,16 @@ bench: build
 	$(BUILD_DIR)/bench/bench_gemm --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
 	$(BUILD_DIR)/bench/bench_model --benchmark_repetitions=3 --benchmark_report_aggregates_only=true
 	bench/run_e2e.py --grokking $(BUILD_DIR)/grokking --runs 3 --threads 2 --out $(BUILD_DIR)/e2e.json
+
+# PyTorch from PyPI, CPU use only: bench/peers/requirements.txt says why --no-deps.
+$(BENCH_VENV)/bin/python: bench/peers/requirements.txt
+	python3 -m venv $(BENCH_VENV)
+	$(BENCH_VENV)/bin/pip install --quiet --no-deps -r bench/peers/requirements.txt
+	touch $@
+
+bench-peers: build $(BENCH_VENV)/bin/python
+	bench/peers/run_peers.py --python $(BENCH_VENV)/bin/python --grokking $(BUILD_DIR)/grokking \
+	  --epochs $(PEER_EPOCHS) --threads 2 --out $(BUILD_DIR)/peers.json
 
 clean:
 	rm -rf build

@@ -1,9 +1,13 @@
 // GEMM throughput on the model's own products (docs/PERFORMANCE.md, "GEMM backends"):
-// the configured grok::gemm backend (oneDNN by default), OpenBLAS called directly through
-// cblas_sgemm when the bench is linked against it, and the naive reference for scale.
+// the configured grok::gemm backend (oneDNN's dnnl_sgemm by default), oneDNN's matmul
+// primitive (core/onednn_matmul.h) in fp32 and with bf16 operands (the conversion included),
+// OpenBLAS called directly through cblas_sgemm when the bench is linked against it, and the
+// naive reference for scale.
 //
 // Products at batch 512 (M = B·T = 2048 token rows; the trimmed last layer and the head see
-// one row per sequence, M = 512), D = 128, F = 512, C = 99. Each x[M,K]·W[K,N] appears as
+// one row per sequence, M = 512), D = 128, F = 512, C = 99; and the 0.5× student's (D = 64,
+// F = 256) as one of two shards runs them (256 examples: M = 1024, or 256 in the last layer). Each
+// x[M,K]·W[K,N] appears as
 //   fwd  y = x·W        gemm(N, N, M, N, K)
 //   d_x  d_x = d_y·Wᵀ   gemm(N, T, M, K, N)
 //   d_w  d_W += xᵀ·d_y  gemm(T, N, K, N, M), beta 1
@@ -20,6 +24,7 @@
 #include <vector>
 
 #include "grokking/core/gemm.h"
+#include "grokking/core/onednn_matmul.h"
 #include "grokking/core/philox.h"
 #include "grokking/core/tensor.h"
 #include "grokking/core/threads.h"
@@ -53,6 +58,9 @@ const Product kProducts[] = {
     {"last_ffn_up", 512, 128, 512},    // trimmed last layer: W1, W3
     {"last_ffn_down", 512, 512, 128},  // trimmed last layer: W2
     {"head", 512, 128, 99},            // output dense
+    {"s_qkvo", 1024, 64, 64},          // the student's, per shard of 256 examples
+    {"s_ffn_up", 1024, 64, 256},      {"s_ffn_down", 1024, 256, 64},
+    {"s_last_ffn_up", 256, 64, 256},  {"s_head", 256, 64, 99},
 };
 
 enum class Pass { kForward, kDInput, kDWeight };
@@ -89,7 +97,7 @@ Call make_call(const Product& p, Pass pass) {
   return {};
 }
 
-enum class Backend { kGrok, kOpenBlas, kReference };
+enum class Backend { kGrok, kMatmulF32, kMatmulBf16, kOpenBlas, kReference };
 
 Buffer<float> random_buffer(std::size_t size, uint64_t step) {
   const Philox rng(1, RngPurpose::kTest, step);
@@ -111,6 +119,14 @@ void run_gemm(benchmark::State& state, Backend backend, Call call, int threads) 
       case Backend::kGrok:
         gemm(call.trans_a, call.trans_b, call.m, call.n, call.k, 1.0f, a.data(), call.lda(),
              b.data(), call.ldb(), call.beta, c.data(), call.n);
+        break;
+      case Backend::kMatmulF32:
+      case Backend::kMatmulBf16:
+#if defined(GROK_GEMM_ONEDNN)
+        onednn_matmul(backend == Backend::kMatmulF32 ? MatmulType::kF32 : MatmulType::kBf16,
+                      call.trans_a, call.trans_b, call.m, call.n, call.k, 1.0f, a.data(),
+                      call.lda(), b.data(), call.ldb(), call.beta, c.data(), call.n);
+#endif
         break;
       case Backend::kOpenBlas:
 #if defined(GROK_BENCH_OPENBLAS)
@@ -156,6 +172,11 @@ void register_one(const std::string& backend_name, Backend backend, const Produc
 void register_all() {
   const Pass passes[] = {Pass::kForward, Pass::kDInput, Pass::kDWeight};
   std::vector<std::pair<std::string, Backend>> backends = {{gemm_backend_name(), Backend::kGrok}};
+#if defined(GROK_GEMM_ONEDNN)
+  backends.emplace_back("matmul_f32", Backend::kMatmulF32);
+  if (gemm_precision_unsupported(GemmPrecision::kBf16).empty())
+    backends.emplace_back("matmul_bf16", Backend::kMatmulBf16);
+#endif
 #if defined(GROK_BENCH_OPENBLAS)
   backends.emplace_back("openblas", Backend::kOpenBlas);
 #endif

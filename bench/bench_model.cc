@@ -3,15 +3,16 @@
 //   layer/<half>/<fwd|bwd>    one attention or FFN half at batch 512 (B·T = 2048 rows):
 //                             attn_table = layer 0 (q, k, v from the token table),
 //                             attn / ffn = a full later layer, *_last = the trimmed last layer
-//   step/…/shards:S           the trainer's step (train/sharded_model.h): forward (training,
-//                             dropout) + softmax CE + backward over S shards + AdamW
-//   eval/…/shards:S           the trainer's evaluation: inference forward + CE over 4656
+//   step/dim:D/…/shards:S     the trainer's step (train/sharded_model.h): forward (training,
+//                             dropout) + softmax CE + backward over S shards + AdamW, at
+//                             width 128 (the teacher) and 64 (the 0.5× student)
+//   eval/dim:D/…/shards:S     the trainer's evaluation: inference forward + CE over 4656
 //                             examples in pieces of ≤ 512 (≤ 512/S with S shards)
 //   kernel/<name>/<path>      the elementwise kernels on the FFN gate's [2048, 512], the
 //                             dispatched path (AVX2 where the CPU has it) against the scalar
 //                             reference, one thread (Elem/s counts elements)
 // at 1 and 2 threads (grok::set_num_threads). FLOP/s counts the GEMM FLOPs of
-// grok::layer_forward_flops / training_step_flops / eval_flops (core/flops.h) over wall time,
+// grok::layer_forward_flops / training_step_flops / eval_flops (model/flops.h) over wall time,
 // so it is comparable with bench_gemm's rates on the same products.
 //
 // Backward benchmarks restore the incoming gradient each iteration (an [N,D] copy, ≈ 1 % of
@@ -23,12 +24,12 @@
 #include <string>
 #include <vector>
 
-#include "grokking/core/flops.h"
 #include "grokking/core/philox.h"
 #include "grokking/core/tensor.h"
 #include "grokking/core/threads.h"
 #include "grokking/model/attention.h"
 #include "grokking/model/ffn.h"
+#include "grokking/model/flops.h"
 #include "grokking/model/model_config.h"
 #include "grokking/model/rope.h"
 #include "grokking/model/silu_gate.h"
@@ -37,14 +38,15 @@
 #include "grokking/optim/optimizer.h"
 #include "grokking/train/cross_entropy.h"
 #include "grokking/train/sharded_model.h"
+#include "model_bench.h"
 
 namespace grok {
 namespace {
 
-constexpr int kP = 97;
-constexpr int kBatch = 512;
-constexpr int kEvalExamples = 4656;  // the validation half of p = 97 division
-constexpr int kEvalChunk = 512;
+using bench::kBatch;
+using bench::kEvalChunk;
+using bench::kEvalExamples;
+using bench::random_examples;
 
 ModelConfig default_config() { return ModelConfig{}; }  // the defaults are the teacher's
 
@@ -54,21 +56,6 @@ Buffer<float> random_buffer(std::size_t size, uint64_t step, float scale) {
   for (std::size_t i = 0; i < size; ++i)
     out[i] = static_cast<float>(scale * (2 * rng.uniform(i) - 1));
   return out;
-}
-
-// n examples [a, op, b, eq] of the p = 97 task with random operands, and random labels.
-void random_examples(int n, std::vector<int32_t>& tokens, std::vector<int32_t>& labels) {
-  const Philox rng(8, RngPurpose::kTest, 0);
-  tokens.resize(static_cast<std::size_t>(n) * 4);
-  labels.resize(n);
-  for (int i = 0; i < n; ++i) {
-    const PhiloxBlock b = rng.block(i);
-    tokens[4 * i] = static_cast<int32_t>(b[0] % kP);
-    tokens[4 * i + 1] = kP;
-    tokens[4 * i + 2] = static_cast<int32_t>(1 + b[1] % (kP - 1));
-    tokens[4 * i + 3] = kP + 1;
-    labels[i] = static_cast<int32_t>(b[2] % kP);
-  }
 }
 
 void set_counters(benchmark::State& state, double flops_per_iteration) {
@@ -115,11 +102,9 @@ struct LayerBench {
     const std::size_t nd = static_cast<std::size_t>(n) * d, nf = static_cast<std::size_t>(n) * f;
     if (half == Half::kFfn || half == Half::kFfnLast) {
       site.site = 1;
-      saved_buf.assign(nd + n + 4 * nf, 0.0f);
+      saved_buf.assign(nd + n + 3 * nf, 0.0f);
       float* s = saved_buf.data();
-      ffn_saved = {
-          s,          s + nd, s + nd + n, s + nd + n + nf, s + nd + n + 2 * nf, s + nd + n + 3 * nf,
-          mask.data()};
+      ffn_saved = {s, s + nd, s + nd + n, s + nd + n + nf, s + nd + n + 2 * nf, mask.data()};
       scratch_buf.assign(2 * nf + nd, 0.0f);
       ffn_scratch = {scratch_buf.data(), scratch_buf.data() + nf, scratch_buf.data() + 2 * nf};
     } else {
@@ -210,45 +195,11 @@ void run_layer(benchmark::State& state, Half half, bool backward, int threads) {
 
 // ---- Whole steps through the Transformer. ----
 
-// The trainer's own step and evaluation (train/sharded_model.h), `shards` replicas.
-struct ModelBench {
-  ModelConfig c = default_config();
-  TensorLayout layout = param_layout(c);
-  Buffer<float> params, grads;
-  ShardedModel model;
-  CrossEntropyObjective objective{c.n_classes};
-  std::unique_ptr<Optimizer> optimizer;
-  Dataset data;
-  std::vector<int32_t> ids;
-
-  ModelBench(int examples, int shards) : model(c, kBatch, shards) {
-    params.assign(layout.total_size(), 0.0f);
-    init_params(c, layout, 42, params.data());
-    grads.assign(layout.total_size(), 0.0f);
-    optimizer = make_optimizer(OptimizerConfig{}, layout);
-    random_examples(examples, data.tokens, data.labels);
-    for (int i = 0; i < examples; ++i) ids.push_back(i);
-  }
-
-  void train_step(uint64_t step) {
-    ForwardOptions opts;
-    opts.training = true;
-    opts.dropout_seed = 42;
-    opts.step = step;
-    std::fill(grads.begin(), grads.end(), 0.0f);
-    model.train_step(params.data(), data.tokens.data(), data.labels.data(), ids.data(), kBatch,
-                     opts, objective, grads.data());
-    optimizer->step(params.data(), grads.data());
-  }
-
-  double eval_pass() { return model.evaluate(params.data(), data, kEvalChunk).loss; }
-};
-
 // FLOP/s counts what the trainer's model counts for one call (ShardedModel::gemm_flops: per
 // shard, per evaluation piece), taken over the warm-up call.
-void run_step(benchmark::State& state, int threads, int shards) {
+void run_step(benchmark::State& state, int dim, int threads, int shards) {
   set_num_threads(threads);
-  ModelBench bench(kBatch, shards);
+  bench::ModelBench bench(bench::config_of_width(dim), kBatch, shards);
   uint64_t step = 0;
   bench.train_step(step++);
   const double flops = bench.model.gemm_flops();
@@ -259,9 +210,9 @@ void run_step(benchmark::State& state, int threads, int shards) {
   set_counters(state, flops);
 }
 
-void run_eval(benchmark::State& state, int threads, int shards) {
+void run_eval(benchmark::State& state, int dim, int threads, int shards) {
   set_num_threads(threads);
-  ModelBench bench(kEvalExamples, shards);
+  bench::ModelBench bench(bench::config_of_width(dim), kEvalExamples, shards);
   bench.eval_pass();
   const double flops = bench.model.gemm_flops();
   for (auto _ : state) benchmark::DoNotOptimize(bench.eval_pass());
@@ -356,11 +307,13 @@ void register_all() {
                                                  {Half::kFfnLast, "ffn_last"}};
   for (int threads : {1, 2}) {
     const std::string t = "/threads:" + std::to_string(threads);
-    for (int shards = 1; shards <= 2; ++shards) {
-      const std::string ts = t + "/shards:" + std::to_string(shards);
-      register_one("step/batch:512" + ts, run_step, threads, shards);
-      register_one("eval/examples:4656" + ts, run_eval, threads, shards);
-    }
+    for (int dim : {128, 64})
+      for (int shards = 1; shards <= 2; ++shards) {
+        const std::string ts = t + "/shards:" + std::to_string(shards);
+        const std::string w = "/dim:" + std::to_string(dim);
+        register_one("step" + w + "/batch:512" + ts, run_step, dim, threads, shards);
+        register_one("eval" + w + "/examples:4656" + ts, run_eval, dim, threads, shards);
+      }
     for (const auto& [half, name] : halves) {
       register_one(std::string("layer/") + name + "/fwd" + t, run_layer, half, false, threads);
       register_one(std::string("layer/") + name + "/bwd" + t, run_layer, half, true, threads);

@@ -3,7 +3,7 @@
 from the first teacher run, and the same width-64 student trained from scratch (the
 distillation's cost reference), each run --runs times. Prints a table and writes JSON with,
 per kind: median wall time, seconds per epoch, steps/s, peak memory, GEMM GFLOP per epoch
-(counted by the trainer, core/flops.h), the best GEMM rate bench_gemm measures on the
+(counted by the trainer, model/flops.h), the best GEMM rate bench_gemm measures on the
 model's products in this same run, the FLOP-bound floor (GFLOP per epoch / that rate) and
 the efficiency = floor / actual seconds per epoch; and the distillation cost ratio.
 

@@ -1,6 +1,9 @@
-// The float GEMM backend (oneDNN or CBLAS) against the naive reference run in double: every
-// transpose combination, non-square and degenerate shapes, padded leading dimensions,
-// alpha/beta semantics, and the model's own shapes (M = B·T = 2048, K/N in {128, 512, 99}).
+// The float GEMMs against the naive reference run in double: every transpose combination,
+// non-square and degenerate shapes, padded leading dimensions, alpha/beta semantics, and the
+// model's own shapes (M = B·T = 2048, K/N in {128, 512, 99}), for each engine: the backend
+// (oneDNN's dnnl_sgemm or CBLAS) at fp32, oneDNN's matmul primitive at fp32, and grok::gemm
+// at GemmPrecision::kBf16, whose reference multiplies the operands rounded to bf16 (bf16.h):
+// products of bf16 numbers are exact in fp32, so the fp32 accumulation bound applies as is.
 #include <fmt/format.h>
 #include <gtest/gtest.h>
 
@@ -9,7 +12,10 @@
 #include <limits>
 #include <vector>
 
+#include "grokking/core/bf16.h"
+#include "grokking/core/error.h"
 #include "grokking/core/gemm.h"
+#include "grokking/core/onednn_matmul.h"
 #include "grokking/core/philox.h"
 #include "grokking/core/threads.h"
 
@@ -74,15 +80,23 @@ Inputs make_inputs(const GemmCase& g, uint64_t seed) {
   return in;
 }
 
-// op(X) of a stored matrix as a dense row-major double matrix (padding dropped).
-std::vector<double> dense_op(const Stored& s, Trans t) {
+enum class Engine { kBackend, kMatmulF32, kBf16 };
+
+std::string engine_name(Engine e) {
+  return e == Engine::kBackend ? "backend" : e == Engine::kMatmulF32 ? "matmul_f32" : "bf16";
+}
+
+// op(X) of a stored matrix as a dense row-major double matrix (padding dropped), its entries
+// rounded to bf16 first when `bf16`.
+std::vector<double> dense_op(const Stored& s, Trans t, bool bf16) {
   const int rows = t == Trans::kNo ? s.rows : s.cols, cols = t == Trans::kNo ? s.cols : s.rows;
   std::vector<double> out(static_cast<std::size_t>(rows) * cols);
   for (int i = 0; i < rows; ++i)
-    for (int j = 0; j < cols; ++j)
-      out[static_cast<std::size_t>(i) * cols + j] =
-          s.data[t == Trans::kNo ? static_cast<std::size_t>(i) * s.ld + j
-                                 : static_cast<std::size_t>(j) * s.ld + i];
+    for (int j = 0; j < cols; ++j) {
+      const float v = s.data[t == Trans::kNo ? static_cast<std::size_t>(i) * s.ld + j
+                                             : static_cast<std::size_t>(j) * s.ld + i];
+      out[static_cast<std::size_t>(i) * cols + j] = bf16 ? from_bf16(to_bf16(v)) : v;
+    }
   return out;
 }
 
@@ -107,12 +121,12 @@ struct Reference {
   std::vector<double> c, tol;
 };
 
-Reference reference(const GemmCase& g, const Inputs& in, Trans ref_trans_b) {
+Reference reference(const GemmCase& g, const Inputs& in, Trans ref_trans_b, bool bf16) {
   // Operands packed as op(A) [m,k] and op(B)ᵀ [n,k], so that the reference's inner loop runs
   // along contiguous memory: the same product, several times faster at the model's shapes.
-  const std::vector<double> a = dense_op(in.a, g.trans_a);
+  const std::vector<double> a = dense_op(in.a, g.trans_a, bf16);
   const std::vector<double> b_t =
-      dense_op(in.b, ref_trans_b == Trans::kNo ? Trans::kYes : Trans::kNo);
+      dense_op(in.b, ref_trans_b == Trans::kNo ? Trans::kYes : Trans::kNo, bf16);
   Reference ref{{in.c.data.begin(), in.c.data.end()}, std::vector<double>(in.c.data.size())};
   gemm_reference<double>(Trans::kNo, Trans::kYes, g.m, g.n, g.k, g.alpha, a.data(), g.k, b_t.data(),
                          g.k, g.beta, ref.c.data(), in.c.ld);
@@ -151,25 +165,48 @@ Comparison compare(const GemmCase& g, const Reference& ref, const Stored& c_out)
   return result;
 }
 
-Comparison compare(const GemmCase& g, const Inputs& in, const Stored& c_out, Trans ref_trans_b) {
-  return compare(g, reference(g, in, ref_trans_b), c_out);
-}
+// Each test runs once per engine; the bf16 engine's reference rounds the operands.
+class GemmEngine : public ::testing::TestWithParam<Engine> {
+ protected:
+  void SetUp() override {
+    if (GetParam() == Engine::kMatmulF32 && gemm_backend_name() != "onednn")
+      GTEST_SKIP() << "oneDNN's matmul primitive: the oneDNN build only";
+    if (GetParam() == Engine::kBf16) {
+      const std::string why = gemm_precision_unsupported(GemmPrecision::kBf16);
+      if (!why.empty()) GTEST_SKIP() << why;  // GemmPrecision.Bf16Availability checks why
+      set_gemm_precision(GemmPrecision::kBf16);
+    }
+  }
+  void TearDown() override { set_gemm_precision(GemmPrecision::kFp32); }
 
-Stored run_backend(const GemmCase& g, const Inputs& in) {
-  Stored c = in.c;
-  gemm(g.trans_a, g.trans_b, g.m, g.n, g.k, g.alpha, in.a.data.data(), in.a.ld, in.b.data.data(),
-       in.b.ld, g.beta, c.data.data(), c.ld);
-  return c;
-}
+  bool bf16() const { return GetParam() == Engine::kBf16; }
 
-void expect_matches_reference(const GemmCase& g, uint64_t seed) {
-  SCOPED_TRACE(describe(g));
-  const Inputs in = make_inputs(g, seed);
-  const Stored c = run_backend(g, in);
-  const Comparison cmp = compare(g, in, c, g.trans_b);
-  EXPECT_EQ(cmp.violations, 0) << "worst |error|/tolerance " << cmp.worst_ratio;
-  EXPECT_EQ(cmp.pad_clobbered, 0) << "the backend wrote into C's padding (ldc > n)";
-}
+  Stored run(const GemmCase& g, const Inputs& in) const {
+    Stored c = in.c;
+    if (GetParam() == Engine::kMatmulF32)
+      onednn_matmul(MatmulType::kF32, g.trans_a, g.trans_b, g.m, g.n, g.k, g.alpha,
+                    in.a.data.data(), in.a.ld, in.b.data.data(), in.b.ld, g.beta, c.data.data(),
+                    c.ld);
+    else
+      gemm(g.trans_a, g.trans_b, g.m, g.n, g.k, g.alpha, in.a.data.data(), in.a.ld,
+           in.b.data.data(), in.b.ld, g.beta, c.data.data(), c.ld);
+    return c;
+  }
+
+  Comparison compare_with(const GemmCase& g, const Inputs& in, const Stored& c_out,
+                          Trans ref_trans_b) const {
+    return compare(g, reference(g, in, ref_trans_b, bf16()), c_out);
+  }
+
+  void expect_matches_reference(const GemmCase& g, uint64_t seed) const {
+    SCOPED_TRACE(describe(g));
+    const Inputs in = make_inputs(g, seed);
+    const Stored c = run(g, in);
+    const Comparison cmp = compare_with(g, in, c, g.trans_b);
+    EXPECT_EQ(cmp.violations, 0) << "worst |error|/tolerance " << cmp.worst_ratio;
+    EXPECT_EQ(cmp.pad_clobbered, 0) << "the engine wrote into C's padding (ldc > n)";
+  }
+};
 
 const Trans kBoth[] = {Trans::kNo, Trans::kYes};
 
@@ -189,7 +226,7 @@ TEST(GemmReference, MatchesHandComputedProduct) {
     }
 }
 
-TEST(Gemm, AllTransposesNonSquareAndPadded) {
+TEST_P(GemmEngine, AllTransposesNonSquareAndPadded) {
   // (m, n, k) with no two equal, so that a swapped dimension cannot go unnoticed.
   const int shapes[][3] = {{7, 5, 3}, {13, 17, 19}, {64, 33, 100}, {3, 70, 129}, {130, 2, 41}};
   uint64_t seed = 1;
@@ -202,7 +239,7 @@ TEST(Gemm, AllTransposesNonSquareAndPadded) {
         }
 }
 
-TEST(Gemm, DegenerateDimensionsOfOne) {
+TEST_P(GemmEngine, DegenerateDimensionsOfOne) {
   const int shapes[][3] = {{1, 9, 8}, {9, 1, 8}, {9, 8, 1}, {1, 1, 1}, {1, 1, 300}, {1, 300, 1}};
   uint64_t seed = 100;
   for (Trans ta : kBoth)
@@ -213,7 +250,7 @@ TEST(Gemm, DegenerateDimensionsOfOne) {
       }
 }
 
-TEST(Gemm, AlphaBeta) {
+TEST_P(GemmEngine, AlphaBeta) {
   uint64_t seed = 200;
   for (Trans ta : kBoth)
     for (Trans tb : kBoth)
@@ -222,37 +259,37 @@ TEST(Gemm, AlphaBeta) {
           expect_matches_reference({ta, tb, 21, 11, 37, 1, 0, 2, alpha, beta}, seed++);
 }
 
-TEST(Gemm, BetaZeroIgnoresNaNInC) {
+TEST_P(GemmEngine, BetaZeroIgnoresNaNInC) {
   for (Trans ta : kBoth)
     for (Trans tb : kBoth) {
       const GemmCase g{ta, tb, 16, 24, 8, 0, 0, 0, 1.0f, 0.0f};
       const Inputs in = make_inputs(g, 300);  // C is all NaN
       ASSERT_TRUE(std::isnan(in.c.data[0]));
-      const Stored c = run_backend(g, in);
+      const Stored c = run(g, in);
       for (float v : c.data) ASSERT_TRUE(std::isfinite(v));
-      EXPECT_EQ(compare(g, in, c, tb).violations, 0);
+      EXPECT_EQ(compare_with(g, in, c, tb).violations, 0);
     }
 }
 
-TEST(Gemm, BetaOneAccumulates) {
+TEST_P(GemmEngine, BetaOneAccumulates) {
   // Two calls with beta 1 on the same C add the product twice: C0 + 2·A·B (the way weight
   // gradients accumulate over uses).
   const GemmCase g{Trans::kYes, Trans::kNo, 12, 10, 30, 0, 0, 0, 1.0f, 1.0f};
   const Inputs in = make_inputs(g, 400);
-  Stored c = run_backend(g, in);
-  gemm(g.trans_a, g.trans_b, g.m, g.n, g.k, 1.0f, in.a.data.data(), in.a.ld, in.b.data.data(),
-       in.b.ld, 1.0f, c.data.data(), c.ld);
+  Inputs again = in;
+  again.c = run(g, in);
+  const Stored c = run(g, again);
   const GemmCase twice{g.trans_a, g.trans_b, g.m, g.n, g.k, 0, 0, 0, 2.0f, 1.0f};
-  const Comparison cmp = compare(twice, in, c, g.trans_b);
+  const Comparison cmp = compare_with(twice, in, c, g.trans_b);
   EXPECT_EQ(cmp.violations, 0) << "worst |error|/tolerance " << cmp.worst_ratio;
 }
 
-TEST(Gemm, ZeroDepthScalesC) {
+TEST_P(GemmEngine, ZeroDepthScalesC) {
   // k = 0: the product is empty, C = beta·C.
   for (float beta : {0.0f, 1.0f, 0.5f}) {
     const GemmCase g{Trans::kNo, Trans::kNo, 5, 7, 0, 1, 0, 0, 1.0f, beta};  // lda 1 >= max(1, k)
     const Inputs in = make_inputs(g, 500);
-    const Stored c = run_backend(g, in);
+    const Stored c = run(g, in);
     for (int i = 0; i < g.m * g.n; ++i)
       EXPECT_EQ(c.data[i], beta == 0 ? 0.0f : beta * in.c.data[i]) << "beta " << beta;
   }
@@ -260,18 +297,18 @@ TEST(Gemm, ZeroDepthScalesC) {
 
 // The comparison must be able to fail: the product with B transposed is not the reference
 // of the product without.
-TEST(Gemm, ComparisonDetectsATransposeMistake) {
+TEST_P(GemmEngine, ComparisonDetectsATransposeMistake) {
   const GemmCase g{Trans::kNo, Trans::kYes, 16, 16, 16, 0, 0, 0, 1.0f, 0.0f};
   const Inputs in = make_inputs(g, 600);
-  const Stored c = run_backend(g, in);
-  EXPECT_EQ(compare(g, in, c, Trans::kYes).violations, 0);
-  EXPECT_GT(compare(g, in, c, Trans::kNo).violations, 200);
+  const Stored c = run(g, in);
+  EXPECT_EQ(compare_with(g, in, c, Trans::kYes).violations, 0);
+  EXPECT_GT(compare_with(g, in, c, Trans::kNo).violations, 200);
 }
 
 // The model's products at batch 512 (M = B·T = 2048 rows; the trimmed last layer and the
 // head have M = 512): forward x·W, backward d_x = d_y·Wᵀ and d_W = xᵀ·d_y (accumulating),
 // at 1 and 2 threads.
-TEST(Gemm, ModelShapesForwardAndBackward) {
+TEST_P(GemmEngine, ModelShapesForwardAndBackward) {
   struct Product {
     int rows, in, out;  // x [rows, in] · W [in, out]
   };
@@ -286,10 +323,10 @@ TEST(Gemm, ModelShapesForwardAndBackward) {
     };
     for (const GemmCase& g : cases) {
       const Inputs in = make_inputs(g, seed++);
-      const Reference ref = reference(g, in, g.trans_b);
+      const Reference ref = reference(g, in, g.trans_b, bf16());
       for (int threads : {1, 2}) {
         set_num_threads(threads);
-        const Comparison cmp = compare(g, ref, run_backend(g, in));
+        const Comparison cmp = compare(g, ref, run(g, in));
         EXPECT_EQ(cmp.violations, 0) << describe(g) << " threads=" << threads
                                      << " worst |error|/tolerance " << cmp.worst_ratio;
       }
@@ -300,7 +337,7 @@ TEST(Gemm, ModelShapesForwardAndBackward) {
 
 // Bit-identical runs need a backend that returns the same bits for the same inputs and
 // thread count.
-TEST(Gemm, RepeatableAtFixedThreadCount) {
+TEST_P(GemmEngine, RepeatableAtFixedThreadCount) {
   for (int threads : {1, 2}) {
     set_num_threads(threads);
     for (Trans ta : kBoth) {
@@ -315,13 +352,37 @@ TEST(Gemm, RepeatableAtFixedThreadCount) {
                        1.0f,
                        0.0f};
       const Inputs in = make_inputs(g, 800);
-      const Stored first = run_backend(g, in);
-      const Stored second = run_backend(g, in);
+      const Stored first = run(g, in);
+      const Stored second = run(g, in);
       EXPECT_EQ(first.data, second.data) << describe(g) << " threads=" << threads;
     }
   }
   set_num_threads(1);
 }
+
+// The bf16 engine rounds its operands: against the unrounded product it is off by far more
+// than fp32 rounding allows (a bf16 engine that silently ran fp32 would fail here), and
+// within the bf16 bound of 2^-8 relative per operand.
+TEST(GemmBf16, RoundsItsOperands) {
+  const std::string why = gemm_precision_unsupported(GemmPrecision::kBf16);
+  if (!why.empty()) GTEST_SKIP() << why;
+  const GemmCase g{Trans::kNo, Trans::kNo, 64, 48, 128, 0, 0, 0, 1.0f, 0.0f};
+  const Inputs in = make_inputs(g, 900);
+  set_gemm_precision(GemmPrecision::kBf16);
+  Stored c = in.c;
+  gemm(g.trans_a, g.trans_b, g.m, g.n, g.k, g.alpha, in.a.data.data(), in.a.ld, in.b.data.data(),
+       in.b.ld, g.beta, c.data.data(), c.ld);
+  set_gemm_precision(GemmPrecision::kFp32);
+  const Reference exact = reference(g, in, g.trans_b, false);
+  EXPECT_GT(compare(g, exact, c).violations, g.m * g.n / 2);
+  Reference loose = exact;
+  for (double& t : loose.tol) t *= 2.0 / 256 / ((g.k + 2) * std::numeric_limits<float>::epsilon());
+  EXPECT_EQ(compare(g, loose, c).violations, 0);
+}
+
+INSTANTIATE_TEST_SUITE_P(Engines, GemmEngine,
+                         ::testing::Values(Engine::kBackend, Engine::kMatmulF32, Engine::kBf16),
+                         [](const auto& p) { return engine_name(p.param); });
 
 }  // namespace
 }  // namespace grok

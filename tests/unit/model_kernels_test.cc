@@ -25,9 +25,14 @@ TEST(ModelKernels, DispatchFollowsTheCpu) {
   EXPECT_EQ(dropout_mask_uses_avx2(), __builtin_cpu_supports("avx2") != 0);
   EXPECT_EQ(silu_gate_uses_avx2(),
             __builtin_cpu_supports("avx2") != 0 && __builtin_cpu_supports("fma") != 0);
+  EXPECT_EQ(dropout_mask_uses_avx512(), __builtin_cpu_supports("avx512f") != 0);
+  EXPECT_EQ(silu_gate_uses_avx512(),
+            silu_gate_uses_avx2() && __builtin_cpu_supports("avx512f") != 0);
 #else
   EXPECT_FALSE(dropout_mask_uses_avx2());
   EXPECT_FALSE(silu_gate_uses_avx2());
+  EXPECT_FALSE(dropout_mask_uses_avx512());
+  EXPECT_FALSE(silu_gate_uses_avx512());
 #endif
 }
 
@@ -135,6 +140,39 @@ TEST(ModelKernels, SiluGateFastMatchesFloatReference) {
   silu_gate_backward(n, a.data(), b.data(), nullptr, nullptr, 1.0f, da2.data(), db2.data());
   EXPECT_EQ(da1, da2);
   EXPECT_EQ(db1, db2);
+}
+
+// The dispatched gate on a whole row (16 lanes at a time with AVX-512) against the same row
+// in pieces of 8 (each too short for 16 lanes: the AVX2 code): bit for bit, forward and
+// backward, with and without mask and saved σ.
+TEST(ModelKernels, SiluGateWideAndNarrowLanesAgreeBitForBit) {
+  const int n = 256;
+  const std::vector<double> src = random_vector(n, 6, 30.0);
+  const std::vector<double> dg = random_vector(n, 7);
+  std::vector<float> a(src.begin(), src.end()), b(n);
+  for (int j = 0; j < n; ++j) b[j] = 0.25f * static_cast<float>(j % 7) - 0.6f;
+  std::vector<uint8_t> mask(n);
+  for (int j = 0; j < n; ++j) mask[j] = (j * 7919) % 5 != 0;
+  for (const uint8_t* m :
+       {static_cast<const uint8_t*>(nullptr), static_cast<const uint8_t*>(mask.data())}) {
+    std::vector<float> sig_w(n), g_w(n), sig_n(n), g_n(n);
+    silu_gate_forward(n, a.data(), b.data(), m, 1.25f, sig_w.data(), g_w.data());
+    for (int j = 0; j < n; j += 8)
+      silu_gate_forward(8, a.data() + j, b.data() + j, m ? m + j : nullptr, 1.25f, sig_n.data() + j,
+                        g_n.data() + j);
+    EXPECT_EQ(sig_w, sig_n);
+    EXPECT_EQ(g_w, g_n);
+    for (const float* s :
+         {static_cast<const float*>(nullptr), static_cast<const float*>(sig_w.data())}) {
+      std::vector<float> da_w(dg.begin(), dg.end()), da_n = da_w, db_w(n), db_n(n);
+      silu_gate_backward(n, a.data(), b.data(), s, m, 1.25f, da_w.data(), db_w.data());
+      for (int j = 0; j < n; j += 8)
+        silu_gate_backward(8, a.data() + j, b.data() + j, s ? s + j : nullptr, m ? m + j : nullptr,
+                           1.25f, da_n.data() + j, db_n.data() + j);
+      EXPECT_EQ(da_w, da_n);
+      EXPECT_EQ(db_w, db_n);
+    }
+  }
 }
 
 TEST(ModelKernels, SiluGatePropagatesNaN) {

@@ -319,11 +319,10 @@ void check_ffn_block(bool last_only, double dropout_rate) {
   Vec norm = random_vector(kD, 40, 2.0), w1 = random_vector(kD * kF, 41, 0.8),
       w3 = random_vector(kD * kF, 42, 0.8), w2 = random_vector(kF * kD, 43, 0.4);
   Vec x = random_vector(kN * kD, 44), w = random_vector(kN * kD, 45);
-  Vec xn(kN * kD), inv(kN), a(kN * kF), b(kN * kF), sig(kN * kF), g(kN * kF), out(kN * kD, 0.0);
+  Vec xn(kN * kD), inv(kN), a(kN * kF), b(kN * kF), g(kN * kF), out(kN * kD, 0.0);
   Vec scratch(2 * kN * kF + kN * kD);
   std::vector<uint8_t> mask(kN * kF);
-  const FfnSaved<double> saved{xn.data(),  inv.data(), a.data(),   b.data(),
-                               sig.data(), g.data(),   mask.data()};
+  const FfnSaved<double> saved{xn.data(), inv.data(), a.data(), b.data(), g.data(), mask.data()};
   const FfnScratch<double> s{scratch.data(), scratch.data() + kN * kF,
                              scratch.data() + 2 * kN * kF};
   const FfnParams<double> p{norm.data(), w1.data(), w3.data(), w2.data()};

@@ -149,7 +149,7 @@ struct Codec<E, std::enable_if_t<std::is_enum_v<E>>> {
     return parse(j.get<std::string>(), "");
   }
   static std::optional<double> number(const E&) { return std::nullopt; }
-  static std::string text(const E& v) { return "'" + to_string(v) + "'"; }
+  static std::string text(const E& v) { return "'" + std::string(to_string(v)) + "'"; }
 };
 
 // An optional value: unset is written `null` and read from "", "null" or "none"; "-1" also

@@ -6,6 +6,7 @@
 #include <filesystem>
 
 #include "grokking/core/error.h"
+#include "grokking/core/gemm.h"
 #include "grokking/core/threads.h"
 #include "grokking/distill/distillation_objective.h"
 #include "grokking/distill/teacher_cache.h"
@@ -50,6 +51,7 @@ nlohmann::json distillation_metadata(const DistillPlan& plan, int64_t teacher_ca
 TrainResult run_distillation(const DistillPlan& plan) {
   const DistillConfig& config = plan.config;
   set_num_threads(config.train.threads);
+  set_gemm_precision(GemmPrecision::kFp32);  // the teacher's outputs, computed once, stay fp32
   const Split split = make_split(training_task(plan.teacher));
 
   TeacherNeeds needs;

@@ -17,6 +17,7 @@
 #include "grokking/core/error.h"
 #include "grokking/core/json_io.h"
 #include "grokking/core/timer.h"
+#include "grokking/experiment/schedule.h"
 #include "grokking/experiment/trial_command.h"
 #include "grokking/train/progress.h"
 #include "grokking/train/stop_signal.h"
@@ -57,7 +58,11 @@ pid_t spawn(const fs::path& program, const std::vector<std::string>& args, const
 class Runner {
  public:
   Runner(const std::vector<Trial>& plan, const RunnerOptions& options)
-      : plan_(plan), options_(options), records_(plan.size()), progress_(1, options.quiet) {
+      : plan_(plan),
+        options_(options),
+        records_(plan.size()),
+        order_(start_order(plan)),
+        progress_(1, options.quiet) {
     const auto previous = read_manifest_records(manifest_path());
     for (std::size_t i = 0; i < plan_.size(); ++i) {
       records_[i].id = plan_[i].id;
@@ -94,6 +99,13 @@ class Runner {
       }
     }
     RunnerResult result;
+    result.wall_s = study_.seconds();
+    for (const double w : wall_) result.trial_s += w;
+    if (!wall_.empty())
+      progress_.message(fmt::format(
+          "study wall time {}, {} of trial time in {} trials: {:.0f} % of {} job slot(s) busy",
+          format_duration(result.wall_s), format_duration(result.trial_s), wall_.size(),
+          100 * result.trial_s / (result.wall_s * options_.jobs), options_.jobs));
     if (const int signal = stop_signal(); signal != 0) {
       result.exit_code = stop_exit_code(signal);
     } else if (count(TrialStatus::kFailed) > 0) {
@@ -153,9 +165,11 @@ class Runner {
     if (changed) write_manifest();
   }
 
+  // Ready trials in start_order (schedule.h): the critical path first, then the longest.
   void launch_ready() {
-    for (std::size_t i = 0; i < plan_.size() && static_cast<int>(running_.size()) < options_.jobs;
-         ++i) {
+    for (std::size_t n = 0; n < order_.size() && static_cast<int>(running_.size()) < options_.jobs;
+         ++n) {
+      const std::size_t i = order_[n];
       TrialRecord& r = records_[i];
       if (r.status != TrialStatus::kQueued && r.status != TrialStatus::kInterrupted) continue;
       const Trial& t = plan_[i];
@@ -236,10 +250,12 @@ class Runner {
   const std::vector<Trial>& plan_;
   RunnerOptions options_;
   std::vector<TrialRecord> records_;
+  std::vector<std::size_t> order_;  // start order of the trials (schedule.h)
   std::map<std::string, std::size_t> index_;
   std::map<pid_t, std::size_t> running_;
   std::map<std::size_t, Stopwatch> started_;
-  std::vector<double> wall_;
+  std::vector<double> wall_;  // wall time of each trial completed by this process
+  Stopwatch study_;
   Progress progress_;
   bool forwarded_ = false;
 };

@@ -29,6 +29,8 @@ struct RunnerOptions {
 struct RunnerResult {
   int exit_code = 0;                 // 0; 1 if a trial failed; 130/143 if stopped by a signal
   std::vector<TrialRecord> records;  // in plan order
+  double wall_s = 0;                 // this process's wall time (the study's makespan)
+  double trial_s = 0;                // the wall times of the trials it completed, summed
 };
 
 RunnerResult run_trials(const std::vector<Trial>& plan, const RunnerOptions& options);

@@ -50,29 +50,6 @@ struct AttentionSaved {
   uint8_t* mask;  // [B*T, D]
 };
 
-// Keys (after RoPE) and values of positions [0, P) of one layer, computed once per distinct
-// prefix of P tokens (P = LayerShape::first_position): rows [g·P, g·P + P) of keys and values
-// [G·P, D] belong to the examples b with index[b] == g.
-template <typename S>
-struct PrefixKeysValues {
-  const S* keys;
-  const S* values;
-  const int32_t* index;  // [B]
-};
-
-// Copies each example's prefix keys and values into rows [b·T, b·T + P) of k and v [B*T, D].
-template <typename S>
-void fill_prefix_rows(const PrefixKeysValues<S>& prefix, const LayerShape& shape, S* k, S* v) {
-  const int p = shape.first_position;
-  const std::size_t block = static_cast<std::size_t>(p) * shape.dim;
-  for (int b = 0; b < shape.batch; ++b) {
-    const std::ptrdiff_t dst = static_cast<std::ptrdiff_t>(b) * shape.seq_len * shape.dim;
-    const std::ptrdiff_t src = static_cast<std::ptrdiff_t>(prefix.index[b]) * block;
-    std::copy_n(prefix.keys + src, block, k + dst);
-    std::copy_n(prefix.values + src, block, v + dst);
-  }
-}
-
 // Four [B*T, D] work buffers, overwritten.
 template <typename S>
 struct AttentionScratch {
@@ -84,7 +61,8 @@ struct AttentionScratch {
 
 // x [B*T, D] → out [B*T, D] (out_rows only); dropout null = off. table (layer 0 only, nullable):
 // x is embedding rows of table->tokens, and the norm and projections go through the table.
-// prefix: the keys and values of positions below shape.first_position (needed when it is > 0).
+// prefix (inference, nullable): the sequences continue a shared prefix whose keys and values
+// come from there (attention_core.h); rope is then the table of the positions after it.
 template <typename S>
 void attention_forward(const AttentionParams<S>& p, const LayerShape& shape,
                        const RopeTable<S>& rope, const DropoutSite* dropout, const S* x,
@@ -103,13 +81,8 @@ void attention_forward(const AttentionParams<S>& p, const LayerShape& shape,
   }
   rope_forward(qr, shape.heads, rope, saved.q);
   rope_forward(all, shape.heads, rope, saved.k);
-  if (shape.first_position > 0) {
-    GROK_CHECK(prefix != nullptr, "a shared prefix of {} positions needs its keys and values",
-               shape.first_position);
-    fill_prefix_rows(*prefix, shape, saved.k, saved.v);
-  }
   attention_core_forward(shape.batch, shape.seq_len, shape.heads, shape.head_dim(), qr.first,
-                         saved.q, saved.k, saved.v, saved.probs, saved.ctx);
+                         saved.q, saved.k, saved.v, saved.probs, saved.ctx, prefix);
   S* proj = scratch.t0;
   gemm_rows(orows, Trans::kNo, d, d, saved.ctx, p.wo, S(0), proj);
   if (dropout) dropout_mask(*dropout, orows, d, saved.mask);

@@ -30,10 +30,12 @@ struct DropoutSite {
   double keep_scale() const { return 1.0 / (1.0 - rate); }
 };
 
-// mask [N, W] (bytes, 1 = keep) for the rows of `rows`. Runs 8 Philox blocks at a time with
-// AVX2 when the CPU has it (dropout_mask_uses_avx2), bit-identical to the reference.
+// mask [N, W] (bytes, 1 = keep) for the rows of `rows`. Runs 16 Philox blocks at a time with
+// AVX-512F or 8 with AVX2 when the CPU has them, bit-identical to the reference.
 void dropout_mask(const DropoutSite& site, RowSet rows, int width, uint8_t* mask);
 void dropout_mask_reference(const DropoutSite& site, RowSet rows, int width, uint8_t* mask);
 bool dropout_mask_uses_avx2();
+// And whether it runs 16 blocks at a time with AVX-512F (then AVX2 on the rest of a row).
+bool dropout_mask_uses_avx512();
 
 }  // namespace grok

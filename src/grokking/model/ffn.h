@@ -30,15 +30,15 @@ struct FfnGrads {
   S* w2;
 };
 
-// What forward saves for backward, in position layout. mask is unused without dropout. sig
-// may be null (inference): forward then skips it and backward recomputes σ(a).
+// What forward saves for backward, in position layout. mask is unused without dropout. σ(a) is
+// not kept: backward recomputes it (the same bits, silu_gate.h), which costs less than writing
+// and reading back a [B*T, F] array (docs/PERFORMANCE.md).
 template <typename S>
 struct FfnSaved {
   S* xn;          // [B*T, D] normed input
   S* inv_rms;     // [B*T]
   S* a;           // [B*T, F] xn·W1
   S* b;           // [B*T, F] xn·W3
-  S* sig;         // [B*T, F] sigmoid(a), nullable
   S* g;           // [B*T, F] gate after dropout, the input of W2
   uint8_t* mask;  // [B*T, F]
 };
@@ -66,7 +66,7 @@ void ffn_forward(const FfnParams<S>& p, const LayerShape& shape, const DropoutSi
   for (int i = 0; i < rows.count; ++i) {
     const std::ptrdiff_t r = rows.row(i);
     silu_gate_forward(f, saved.a + r * f, saved.b + r * f, dropout ? saved.mask + r * f : nullptr,
-                      keep_scale, saved.sig ? saved.sig + r * f : nullptr, saved.g + r * f);
+                      keep_scale, nullptr, saved.g + r * f);
     std::memcpy(out + r * d, x + r * d, sizeof(S) * d);  // residual, W2 adds onto it
   }
   gemm_rows(rows, Trans::kNo, d, f, saved.g, p.w2, S(1), out);
@@ -87,7 +87,7 @@ void ffn_backward(const FfnParams<S>& p, const LayerShape& shape, const DropoutS
 #pragma omp parallel for if (static_cast <long>(rows.count) * f >= kParallelMinElements)
   for (int i = 0; i < rows.count; ++i) {
     const std::ptrdiff_t r = rows.row(i);
-    silu_gate_backward(f, saved.a + r * f, saved.b + r * f, saved.sig ? saved.sig + r * f : nullptr,
+    silu_gate_backward(f, saved.a + r * f, saved.b + r * f, nullptr,
                        dropout ? saved.mask + r * f : nullptr, keep_scale, d_a + r * f,
                        d_b + r * f);
   }

@@ -10,7 +10,9 @@
 
 namespace grok {
 
-// cos/sin of pos·θ_i, each [T, dh/2], computed in double and rounded once to S.
+// cos/sin of pos·θ_i for positions first..first+t-1, each [t, dh/2], computed in double and
+// rounded once to S. Row r of a [B·t, ·] matrix is at position first + r % t: first > 0 is
+// for sequences that continue a shared prefix of `first` positions (attention.h).
 template <typename S>
 struct RopeTable {
   int seq_len = 0;
@@ -18,14 +20,14 @@ struct RopeTable {
   std::vector<S> cos, sin;
 
   RopeTable() = default;
-  RopeTable(int t, int head_dim, double base) : seq_len(t), half(head_dim / 2) {
+  RopeTable(int t, int head_dim, double base, int first = 0) : seq_len(t), half(head_dim / 2) {
     cos.resize(static_cast<std::size_t>(t) * half);
     sin.resize(cos.size());
-    for (int pos = 0; pos < t; ++pos)
-      for (int i = 0; i < half; ++i) {
-        const double theta = std::pow(base, -2.0 * i / head_dim);
-        cos[pos * half + i] = static_cast<S>(std::cos(pos * theta));
-        sin[pos * half + i] = static_cast<S>(std::sin(pos * theta));
+    for (int i = 0; i < t; ++i)
+      for (int j = 0; j < half; ++j) {
+        const double theta = std::pow(base, -2.0 * j / head_dim);
+        cos[i * half + j] = static_cast<S>(std::cos((first + i) * theta));
+        sin[i * half + j] = static_cast<S>(std::sin((first + i) * theta));
       }
   }
 };

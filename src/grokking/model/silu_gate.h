@@ -51,7 +51,9 @@ inline void silu_gate_backward(int n, const double* a, const double* b, const do
   silu_gate_backward_reference(n, a, b, sig, mask, keep_scale, d_a, d_b);
 }
 
-// Whether the float entry points run the AVX2+FMA version on this CPU.
+// Whether the float entry points run the AVX2+FMA version on this CPU, and whether they run
+// its AVX-512F twin (16 lanes, the same operations, so the same bits).
 bool silu_gate_uses_avx2();
+bool silu_gate_uses_avx512();
 
 }  // namespace grok

@@ -6,6 +6,7 @@
 //   layer 0's token table (token_table.h) V·(8D+1); dropout masks as bytes in a second arena.
 #include "grokking/model/transformer.h"
 
+#include <algorithm>
 #include <cstring>
 #include <vector>
 
@@ -53,6 +54,8 @@ struct Transformer<S>::Impl {
   int batch = 0;
   ForwardOptions opts;
   const SharedPrefix<S>* prefix = nullptr;  // forward_after_prefix
+  RopeTable<S> suffix_rope;                 // positions after a prefix of suffix_first
+  int suffix_first = -1;
   bool forwarded = false;
   bool use_table = false;  // layer 0 went through the token table
 
@@ -110,8 +113,7 @@ struct Transformer<S>::Impl {
     for (int l = 0; l < depth; ++l) {
       attn[l] = {take(n * d), take(n),     take(n * d), take(n * d),
                  take(n * d), take(probs), take(n * d), take_mask(n * d)};
-      ffn[l] = {take(n * d), take(n),     take(n * f),     take(n * f),
-                take(n * f), take(n * f), take_mask(n * f)};
+      ffn[l] = {take(n * d), take(n), take(n * f), take(n * f), take(n * f), take_mask(n * f)};
     }
     inv_final = take(n);
     pooled = take(b * d);
@@ -157,26 +159,28 @@ struct Transformer<S>::Impl {
   }
 
   bool trimmed() const { return config.pool == Pool::kCls && opts.last_layer != LastLayer::kFull; }
+  // Positions each sequence of the last forward holds: after a shared prefix, those after it.
+  int seq_len() const { return config.seq_len - (prefix ? prefix->length : 0); }
   LayerShape shape(int l) const {
     return {batch,
-            config.seq_len,
+            seq_len(),
             config.dim,
             config.heads,
             trimmed() && l == config.depth - 1,
-            opts.last_layer == LastLayer::kAttentionMaps,
-            prefix ? prefix->length : 0};
+            opts.last_layer == LastLayer::kAttentionMaps};
+  }
+  const RopeTable<S>& rope_table() {
+    if (!prefix || prefix->length == 0) return rope;
+    if (suffix_first != prefix->length) {
+      suffix_rope = RopeTable<S>(seq_len(), config.head_dim(), config.rope_base, prefix->length);
+      suffix_first = prefix->length;
+    }
+    return suffix_rope;
   }
   // Layer 0's token table over this forward's tokens; d_embedding (null here) is set by backward.
   TokenTable<S> token_table(const S* params) const {
     return make_token_table(table_buffer, config.vocab_size, config.dim, tokens.data(),
                             params + off_embedding);
-  }
-  // Inference forwards skip what only backward reads (σ of the FFN gate; a backward after
-  // them still works and recomputes it).
-  FfnSaved<S> ffn_saved(int l) const {
-    FfnSaved<S> saved = ffn[l];
-    if (!opts.training) saved.sig = nullptr;
-    return saved;
   }
   bool dropout_on() const { return opts.training && config.dropout > 0; }
   DropoutSite dropout_site(int site) const {
@@ -198,14 +202,6 @@ struct Transformer<S>::Impl {
     if (d_hs_used[k]) add_rows(rows, d_hs[k], dst);
   }
 };
-
-FlopModel flop_model(const ModelConfig& c, LastLayer last_layer, int first_position) {
-  const bool trimmed = c.pool == Pool::kCls && last_layer != LastLayer::kFull;
-  return {c.seq_len,     c.depth,     c.dim,
-          c.heads,       c.ffn_dim(), c.n_classes,
-          c.vocab_size,  trimmed,     trimmed && last_layer == LastLayer::kAttentionMaps,
-          first_position};
-}
 
 template <typename S>
 Transformer<S>::Transformer(const ModelConfig& config, int max_batch)
@@ -254,15 +250,18 @@ const S* Transformer<S>::run_forward(const S* params, const int32_t* tokens, int
   Impl& m = *impl_;
   const ModelConfig& c = m.config;
   GROK_CHECK(batch > 0 && batch <= m.max_batch, "batch {} outside [1, {}]", batch, m.max_batch);
-  const int rows = batch * c.seq_len;
-  for (int r = 0; r < rows; ++r)
+  for (int r = 0; r < batch * c.seq_len; ++r)
     GROK_CHECK(tokens[r] >= 0 && tokens[r] < c.vocab_size, "token {} at {} outside [0, {})",
                tokens[r], r, c.vocab_size);
-  std::memcpy(m.tokens.data(), tokens, sizeof(int32_t) * rows);
   m.batch = batch;
   m.opts = opts;
   m.forwarded = true;
-  m.use_table = uses_token_table(c.vocab_size, rows);
+  // After a prefix of P tokens each sequence is its last T − P tokens (m.seq_len()).
+  const int t = m.seq_len(), skip = c.seq_len - t, rows = batch * t;
+  for (int b = 0; b < batch; ++b)
+    std::copy_n(tokens + int64_t{b} * c.seq_len + skip, t, m.tokens.data() + int64_t{b} * t);
+  // The choice the FLOP model makes (model/flops.h): V against the whole batch's B·T tokens.
+  m.use_table = uses_token_table(c.vocab_size, batch * c.seq_len);
   const TokenTable<S> table = m.token_table(params);
   std::fill(m.d_hs_used.begin(), m.d_hs_used.end(), 0);
   std::fill(m.d_probs_used.begin(), m.d_probs_used.end(), 0);
@@ -272,19 +271,21 @@ const S* Transformer<S>::run_forward(const S* params, const int32_t* tokens, int
     const LayerShape shape = m.shape(l);
     const DropoutSite attn_site = m.dropout_site(2 * l), ffn_site = m.dropout_site(2 * l + 1);
     PrefixKeysValues<S> prefix{};
-    if (m.prefix) prefix = {m.prefix->keys[l], m.prefix->values[l], m.prefix->index};
-    attention_forward(m.attention_params(params, l), shape, m.rope,
+    if (m.prefix)
+      prefix = {m.prefix->length, m.prefix->keys[l], m.prefix->values[l], m.prefix->index};
+    attention_forward(m.attention_params(params, l), shape, m.rope_table(),
                       m.dropout_on() ? &attn_site : nullptr, m.hs[2 * l], m.attn[l],
                       m.attention_scratch(), m.hs[2 * l + 1],
-                      l == 0 && m.use_table ? &table : nullptr, m.prefix ? &prefix : nullptr);
+                      l == 0 && m.use_table ? &table : nullptr,
+                      m.prefix && m.prefix->length > 0 ? &prefix : nullptr);
     ffn_forward(m.ffn_params(params, l), shape, m.dropout_on() ? &ffn_site : nullptr,
-                m.hs[2 * l + 1], m.ffn_saved(l), m.hs[2 * l + 2]);
+                m.hs[2 * l + 1], m.ffn[l], m.hs[2 * l + 2]);
   }
   const int top = 2 * c.depth;
   rms_norm_forward(m.shape(c.depth - 1).out_rows(), c.dim, m.hs[top], params + m.off_final_norm,
                    m.hs[top + 1], m.inv_final);
-  head_forward(c.pool, batch, c.seq_len, c.dim, c.n_classes, m.hs[top + 1], params + m.off_output,
-               m.pooled, m.logits);
+  head_forward(c.pool, batch, t, c.dim, c.n_classes, m.hs[top + 1], params + m.off_output, m.pooled,
+               m.logits);
   return m.logits;
 }
 
@@ -313,7 +314,7 @@ void Transformer<S>::backward(const S* params, const S* d_logits, S* grads) {
     const LayerShape shape = m.shape(l);
     const DropoutSite attn_site = m.dropout_site(2 * l), ffn_site = m.dropout_site(2 * l + 1);
     ffn_backward(m.ffn_params(params, l), shape, m.dropout_on() ? &ffn_site : nullptr,
-                 m.hs[2 * l + 1], m.ffn_saved(l), m.ffn_scratch(), m.ffn_grads(grads, l), m.d_h);
+                 m.hs[2 * l + 1], m.ffn[l], m.ffn_scratch(), m.ffn_grads(grads, l), m.d_h);
     m.add_state_tap(2 * l + 1, shape.out_rows(), m.d_h);
     attention_backward(
         m.attention_params(params, l), shape, m.rope, m.dropout_on() ? &attn_site : nullptr,

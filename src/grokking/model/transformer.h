@@ -14,7 +14,6 @@
 #include <memory>
 #include <vector>
 
-#include "grokking/core/flops.h"
 #include "grokking/model/model_config.h"
 
 namespace grok {
@@ -35,10 +34,6 @@ struct ForwardOptions {
                               // shard): dropout masks are the ones they have there
   LastLayer last_layer = LastLayer::kTrimmed;
 };
-
-// The FLOP-count model (core/flops.h) of this config's forward with `last_layer` (and
-// positions [0, first_position) taken from a shared prefix).
-FlopModel flop_model(const ModelConfig& config, LastLayer last_layer, int first_position = 0);
 
 // The first `length` tokens of a batch's examples, run once per distinct prefix (causal
 // attention: positions below `length` depend on nothing after them): per layer, the keys

@@ -42,7 +42,8 @@ nlohmann::ordered_json run_summary(const History& history, const RunFacts& facts
       {"gemm_gflop", gflop},
       {"gemm_gflop_per_epoch",
        facts.epochs_this_process > 0 ? gflop / facts.epochs_this_process : 0.0},
-      {"gemm_gflop_per_s", seconds > 0 ? gflop / seconds : 0.0}};
+      {"gemm_gflop_per_s", seconds > 0 ? gflop / seconds : 0.0},
+      {"precision", facts.precision}};
   s["versions"] = nlohmann::ordered_json{{"grokking", GROK_VERSION},
                                          {"gemm", gemm_backend_name()},
                                          {"compiler", std::string(__VERSION__)}};

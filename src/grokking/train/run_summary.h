@@ -22,7 +22,8 @@ struct RunFacts {
   int64_t epochs_this_process = 0;
   int threads = 1;
   int shards = 1;
-  double gemm_flops = 0;  // this process's matrix products (core/flops.h)
+  double gemm_flops = 0;           // this process's matrix products (model/flops.h)
+  std::string precision = "fp32";  // of the GEMM operands
 };
 
 nlohmann::ordered_json run_summary(const History& history, const RunFacts& facts);

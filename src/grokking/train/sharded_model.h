@@ -17,6 +17,7 @@
 
 #include "grokking/core/tensor.h"
 #include "grokking/data/dataset.h"
+#include "grokking/model/flops.h"
 #include "grokking/model/transformer.h"
 #include "grokking/train/cross_entropy.h"
 #include "grokking/train/objective.h"
@@ -54,7 +55,7 @@ class ShardedModel {
   // logits: null, or [N,C] floats that receive every example's logits.
   LossSum evaluate(const float* params, const Dataset& data, int chunk, float* logits = nullptr);
 
-  // GEMM FLOPs of every step and evaluation so far (core/flops.h: as the shards ran them).
+  // GEMM FLOPs of every step and evaluation so far (model/flops.h: as the shards ran them).
   double gemm_flops() const { return gemm_flops_; }
 
  private:

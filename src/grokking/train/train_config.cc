@@ -22,6 +22,9 @@ void TrainConfig::check(const std::string& prefix) const {
         "{}model: vocabulary {}, classes {}, length {} do not fit the task (p = {}: {}, {}, {})",
         prefix, model.vocab_size, model.n_classes, model.seq_len, task.p, t.vocab_size(),
         t.n_classes(), t.seq_len()));
+  if (const std::string missing = gemm_precision_unsupported(precision); !missing.empty())
+    throw UsageError(fmt::format("{}precision: {} is invalid here: {}; use --precision fp32 here",
+                                 prefix, to_string(precision), missing));
 }
 
 void TrainConfig::validate() const { validate_fields(*this); }

@@ -8,6 +8,7 @@
 #include <optional>
 #include <string>
 
+#include "grokking/core/gemm.h"
 #include "grokking/core/options.h"
 #include "grokking/core/schema.h"
 #include "grokking/data/task_config.h"
@@ -49,7 +50,8 @@ struct TrainConfig {
   int keep_every = 0;
   bool resume = false;
   bool overwrite = false;
-  int threads = 0;  // 0: all cores
+  int threads = 0;                                 // 0: all cores
+  GemmPrecision precision = GemmPrecision::kFp32;  // of the GEMM operands (core/gemm.h)
   int log_every = 1;
   bool quiet = false;
   bool tensorboard = true;  // event files in <save_dir>/tensorboard (tensorboard_sink.h)
@@ -113,6 +115,9 @@ struct TrainConfig {
                   .saved = false});
     v(quiet,
       {.name = "quiet", .help = "print only warnings, errors and the summary", .saved = false});
+    v(precision, {.name = "precision",
+                  .help = "GEMM operands: fp32, or bf16 (rounded to bfloat16, fp32 accumulation, "
+                          "fp32 weights and optimizer; needs a CPU with AVX512-BF16 or AMX-BF16)"});
     v(tensorboard,
       {.name = "tensorboard",
        .help = "write TensorBoard event files into <save_dir>/tensorboard (the default)",

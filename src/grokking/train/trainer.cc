@@ -10,6 +10,7 @@
 
 #include "grokking/core/atomic_file.h"
 #include "grokking/core/error.h"
+#include "grokking/core/gemm.h"
 #include "grokking/core/json_io.h"
 #include "grokking/core/threads.h"
 #include "grokking/core/timer.h"
@@ -275,6 +276,7 @@ nlohmann::ordered_json TrainingRun::summary() const {
   facts.threads = num_threads();
   facts.shards = model_.shards();
   facts.gemm_flops = model_.gemm_flops();
+  facts.precision = to_string(config_.precision);
   nlohmann::ordered_json s = run_summary(history_, facts);
   if (!setup_.extra_metadata.is_null()) s["run"] = setup_.extra_metadata;
   objective_.add_summary(s);
@@ -285,6 +287,7 @@ nlohmann::ordered_json TrainingRun::summary() const {
 
 TrainResult run_training(const TrainerSetup& setup, const Split& split) {
   set_num_threads(setup.config.threads);
+  set_gemm_precision(setup.config.precision);
   install_stop_handlers();
   TrainingRun run(setup, split);
   return run.run();

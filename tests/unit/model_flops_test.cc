@@ -2,7 +2,7 @@
 #include <gtest/gtest.h>
 
 #include "grokking/core/error.h"
-#include "grokking/core/flops.h"
+#include "grokking/model/flops.h"
 
 namespace grok {
 namespace {

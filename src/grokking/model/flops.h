@@ -5,10 +5,13 @@
 // a profiler: nothing here is measured.
 #pragma once
 
+#include "grokking/model/model_config.h"
+#include "grokking/model/transformer.h"
+
 namespace grok {
 
-// The model's shape (a ModelConfig's numbers; core does not see model/). Every field must be
-// set: zeros are rejected.
+// The model's shape as the count needs it (flop_model below fills it from a ModelConfig).
+// Every field must be set: zeros are rejected.
 struct FlopModel {
   int seq_len = 0;    // T
   int depth = 0;      // L
@@ -29,6 +32,10 @@ struct FlopModel {
   // (Transformer::forward_after_prefix, inference): no layer computes anything for them.
   int first_position = 0;
 };
+
+// The FLOP-count model of `config`'s forward with `last_layer` (and positions
+// [0, first_position) taken from a shared prefix).
+FlopModel flop_model(const ModelConfig& config, LastLayer last_layer, int first_position = 0);
 
 struct FlopCount {
   double forward = 0;

@@ -18,7 +18,7 @@
 //              size (for scores and probs·v both operands are activations, again two
 //              products; for the token table both run on the V-row tables after a
 //              scatter-add); the embedding is a lookup, no GEMM, and its input needs no gradient.
-#include "grokking/core/flops.h"
+#include "grokking/model/flops.h"
 
 #include "grokking/core/error.h"
 
@@ -78,6 +78,14 @@ FlopCount training_step_flops(const FlopModel& model, int batch) {
 
 double eval_flops(const FlopModel& model, int n_examples) {
   return forward_flops(model, n_examples);
+}
+
+FlopModel flop_model(const ModelConfig& c, LastLayer last_layer, int first_position) {
+  const bool trimmed = c.pool == Pool::kCls && last_layer != LastLayer::kFull;
+  return {c.seq_len,     c.depth,     c.dim,
+          c.heads,       c.ffn_dim(), c.n_classes,
+          c.vocab_size,  trimmed,     trimmed && last_layer == LastLayer::kAttentionMaps,
+          first_position};
 }
 
 LayerFlops layer_forward_flops(const FlopModel& model, int batch, int layer) {
