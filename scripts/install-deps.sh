@@ -10,6 +10,7 @@ packages=(
   libyaml-cpp-dev nlohmann-json3-dev libcli11-dev libfmt-dev libssl-dev
   libgtest-dev libgmock-dev libbenchmark-dev
   libprotobuf-dev protobuf-compiler    # TensorBoard event messages
+  libopenmpi-dev openmpi-bin           # experiments and training across ranks (mpirun)
   gnuplot-nox python3 python3-venv
 )
 

@@ -4,6 +4,7 @@
 #include <fmt/ranges.h>
 
 #include "commands.h"
+#include "grokking/cluster/mpi_world.h"
 #include "grokking/distill/distill_run.h"
 #include "grokking/distill/strategy_table.h"
 
@@ -19,6 +20,7 @@ int cmd_distill(int argc, const char* const* argv) {
                                 strategy_names_text()));
   declare_options(options, config);
   if (!options.parse(argc, argv)) return 0;
+  if (MpiWorld::environment_rank() != 0) config.train.quiet = true;  // under mpirun, rank 0 speaks
   const DistillPlan plan = plan_distillation(config);  // validates before anything is written
   const DistillConfig& c = plan.config;
   if (!c.train.quiet)

@@ -5,12 +5,14 @@
 #include <filesystem>
 
 #include "commands.h"
+#include "grokking/cluster/mpi_world.h"
 #include "grokking/core/atomic_file.h"
 #include "grokking/core/error.h"
 #include "grokking/core/json_io.h"
 #include "grokking/core/threads.h"
 #include "grokking/experiment/experiment_config.h"
 #include "grokking/experiment/experiment_report.h"
+#include "grokking/experiment/mpi_slots.h"
 #include "grokking/experiment/plan.h"
 #include "grokking/experiment/runner.h"
 #include "grokking/train/model_loader.h"
@@ -28,10 +30,28 @@ int cmd_experiment(int argc, const char* const* argv) {
       "each. Re-running the same command continues an interrupted experiment: completed "
       "trials are skipped, interrupted ones resume from their checkpoints. Writes "
       "OUT/manifest.json (after every trial), OUT/statistics.json and OUT/statistics.md, "
-      "and one run directory per trial.");
+      "and one run directory per trial. Under mpirun or srun, rank 0 plans and hands trials to "
+      "free ranks (--jobs each); OUT must be on a filesystem every rank sees.");
   declare_options(options, config);
   if (!options.parse(argc, argv)) return 0;
   config.validate();
+  const fs::path out = config.out;
+
+  // Under mpirun/srun every rank parses the same options; rank 0 plans and runs the study, the
+  // others run the trials it sends them (experiment/mpi_slots.h).
+  const MpiWorld& world = MpiWorld::instance();
+  const int jobs = config.jobs > 0 ? config.jobs : world.distributed() ? 1 : hardware_threads();
+  const fs::path program = fs::read_symlink("/proc/self/exe");
+  LocalSlots local(program, jobs);
+  std::optional<MpiSlots> cluster;  // its destructor releases the other ranks, on any exit
+  if (world.distributed()) {
+    std::vector<std::string> hosts = check_shared_out(world, out);
+    if (world.rank() != 0) {
+      serve_trials(world, local);
+      return kExitOk;
+    }
+    cluster.emplace(world, local, jobs, std::move(hosts));
+  }
 
   std::optional<GivenTeacher> given;
   if (!config.teacher_checkpoint.empty()) {
@@ -39,7 +59,6 @@ int cmd_experiment(int argc, const char* const* argv) {
     given = GivenTeacher{teacher.config, teacher.task};
   }
   const std::vector<Trial> plan = plan_trials(config, given);
-  const fs::path out = config.out;
 
   // A re-run must describe the same experiment (or extend it).
   const fs::path plan_path = out / "plan.json";
@@ -59,14 +78,15 @@ int cmd_experiment(int argc, const char* const* argv) {
 
   RunnerOptions runner;
   runner.out = out;
-  runner.program = fs::read_symlink("/proc/self/exe");
-  runner.jobs = config.jobs > 0 ? config.jobs : hardware_threads();
   runner.threshold = config.grokking_threshold;
   runner.window = config.grok_window;
   runner.tensorboard = config.tensorboard;
-  fmt::print("grokking experiment: {} trials, {} at a time → {}\n", plan.size(), runner.jobs,
+  TrialSlots& slots = cluster ? static_cast<TrialSlots&>(*cluster) : local;
+  fmt::print("grokking experiment: {} trials, {} at a time{} → {}\n", plan.size(), slots.capacity(),
+             world.distributed() ? fmt::format(" ({} ranks × {})", world.size(), jobs) : "",
              out.string());
-  const RunnerResult result = run_trials(plan, runner);
+  const RunnerResult result = run_trials(plan, runner, slots);
+  cluster.reset();  // the other ranks may leave
   write_experiment_statistics(out, plan, result.records, config.seed);
   fmt::print("manifest: {}\nstatistics: {}\n", (out / "manifest.json").string(),
              (out / "statistics.md").string());

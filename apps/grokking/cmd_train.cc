@@ -2,6 +2,7 @@
 #include <fmt/format.h>
 
 #include "commands.h"
+#include "grokking/cluster/mpi_world.h"
 #include "grokking/train/trainer.h"
 
 namespace grok::cli {
@@ -14,6 +15,7 @@ int cmd_train(int argc, const char* const* argv) {
                     "into --save_dir.");
   declare_options(options, config);
   if (!options.parse(argc, argv)) return 0;
+  if (MpiWorld::environment_rank() != 0) config.quiet = true;  // under mpirun, rank 0 speaks
   config.finalize("train");
   config.validate();  // before anything is written
 

@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "commands.h"
+#include "grokking/cluster/mpi_world.h"
 #include "grokking/core/error.h"
 #include "grokking/core/gemm.h"
 #include "grokking/core/options.h"
@@ -52,6 +53,12 @@ void print_usage() {
       "SIGINT/SIGTERM after checkpointing\n");
 }
 
+// Under mpirun every rank meets the same bad option: only rank 0 says so.
+void print_error(const std::string& verb, const char* what) {
+  if (grok::MpiWorld::environment_rank() != 0) return;
+  fmt::print(stderr, "grokking {}: error: {}\n", verb, what);
+}
+
 }  // namespace
 
 // GNU OpenMP's idle threads spin for a long time before sleeping; when another process holds
@@ -87,10 +94,10 @@ int main(int argc, char** argv) {
     try {
       return c.run(argc - 1, argv + 1);
     } catch (const grok::Error& e) {
-      fmt::print(stderr, "grokking {}: error: {}\n", verb, e.what());
+      print_error(verb, e.what());
       return e.exit_code();
     } catch (const std::exception& e) {
-      fmt::print(stderr, "grokking {}: error: {}\n", verb, e.what());
+      print_error(verb, e.what());
       return grok::kExitRuntime;
     }
   }

@@ -88,7 +88,8 @@ struct ExperimentConfig {
             .alias = "output_dir",
             .saved = false});
     v(jobs, {.name = "jobs",
-             .help = "trials run side by side (0: one per core)",
+             .help = "trials run side by side (0: one per core); under mpirun/srun, on each "
+                     "rank (0: one per rank)",
              .min = 0,
              .max = 4096,
              .saved = false});

@@ -1,18 +1,9 @@
 #include "grokking/experiment/runner.h"
 
-#include <fcntl.h>
 #include <fmt/format.h>
-#include <sys/prctl.h>
-#include <sys/wait.h>
-#include <unistd.h>
 
 #include <algorithm>
-#include <cerrno>
-#include <chrono>
-#include <csignal>
-#include <cstring>
 #include <map>
-#include <thread>
 
 #include "grokking/core/error.h"
 #include "grokking/core/json_io.h"
@@ -26,40 +17,12 @@ namespace grok {
 namespace fs = std::filesystem;
 namespace {
 
-// Starts `program args...` with its output appended to `log`, in its own process group (a
-// terminal's Ctrl-C reaches only the runner, which forwards exactly one signal), and with
-// SIGTERM as its parent-death signal: if the runner is killed, its trials checkpoint and stop
-// instead of running on unsupervised.
-pid_t spawn(const fs::path& program, const std::vector<std::string>& args, const fs::path& log) {
-  std::vector<std::string> argv_strings = {program.string()};
-  argv_strings.insert(argv_strings.end(), args.begin(), args.end());
-  std::vector<char*> argv;
-  for (auto& s : argv_strings) argv.push_back(s.data());
-  argv.push_back(nullptr);
-  const pid_t parent = getpid();
-  const pid_t pid = fork();
-  if (pid < 0) throw Error(fmt::format("cannot start a trial: fork: {}", std::strerror(errno)));
-  if (pid == 0) {  // the child: only async-signal-safe calls until exec
-    setpgid(0, 0);
-    prctl(PR_SET_PDEATHSIG, SIGTERM);
-    if (getppid() != parent) _exit(kExitSigterm);  // the runner died before prctl
-    const int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);
-    if (fd >= 0) {
-      dup2(fd, STDOUT_FILENO);
-      dup2(fd, STDERR_FILENO);
-      close(fd);
-    }
-    execv(argv[0], argv.data());
-    _exit(127);
-  }
-  return pid;
-}
-
 class Runner {
  public:
-  Runner(const std::vector<Trial>& plan, const RunnerOptions& options)
+  Runner(const std::vector<Trial>& plan, const RunnerOptions& options, TrialSlots& slots)
       : plan_(plan),
         options_(options),
+        slots_(slots),
         records_(plan.size()),
         order_(start_order(plan)),
         progress_(1, options.quiet) {
@@ -90,12 +53,13 @@ class Runner {
       apply_skips();
       if (stop_signal() == 0) launch_ready();
       if (running_.empty()) break;
-      wait_for_children();
-      if (const int signal = stop_signal(); signal != 0 && !forwarded_) {
-        progress_.message(fmt::format("signal {}: stopping {} running trials (they checkpoint)",
-                                      signal, running_.size()));
-        for (const auto& [pid, index] : running_) kill(pid, signal);
-        forwarded_ = true;
+      if (const auto done = slots_.wait_any()) finish(*done);
+      if (const int signal = stop_signal(); signal != 0) {
+        if (!forwarded_) forward_stop(signal);
+        if (stopping_.seconds() > kStopGraceSeconds) {
+          abandon_running();
+          break;
+        }
       }
     }
     RunnerResult result;
@@ -105,7 +69,7 @@ class Runner {
       progress_.message(fmt::format(
           "study wall time {}, {} of trial time in {} trials: {:.0f} % of {} job slot(s) busy",
           format_duration(result.wall_s), format_duration(result.trial_s), wall_.size(),
-          100 * result.trial_s / (result.wall_s * options_.jobs), options_.jobs));
+          100 * result.trial_s / (result.wall_s * slots_.capacity()), slots_.capacity()));
     if (const int signal = stop_signal(); signal != 0) {
       result.exit_code = stop_exit_code(signal);
     } else if (count(TrialStatus::kFailed) > 0) {
@@ -167,8 +131,7 @@ class Runner {
 
   // Ready trials in start_order (schedule.h): the critical path first, then the longest.
   void launch_ready() {
-    for (std::size_t n = 0; n < order_.size() && static_cast<int>(running_.size()) < options_.jobs;
-         ++n) {
+    for (std::size_t n = 0; n < order_.size() && slots_.busy() < slots_.capacity(); ++n) {
       const std::size_t i = order_[n];
       TrialRecord& r = records_[i];
       if (r.status != TrialStatus::kQueued && r.status != TrialStatus::kInterrupted) continue;
@@ -179,30 +142,54 @@ class Runner {
       const fs::path dir = trial_dir(options_.out, t);
       const std::vector<std::string> args =
           write_trial_command(options_.out, t, plan_, options_.tensorboard);
-      const pid_t pid = spawn(options_.program, args, dir / "log.txt");
-      running_[pid] = i;
+      const std::string where = slots_.start(i, args, dir / "log.txt");
+      running_[i] = where;
       started_[i] = Stopwatch();
       r.status = TrialStatus::kRunning;
       r.note.clear();
       write_manifest();
-      report(fmt::format("started {}", t.id));
+      report(where.empty() ? fmt::format("started {}", t.id)
+                           : fmt::format("started {} on {}", t.id, where));
     }
   }
 
-  void wait_for_children() {
-    int status = 0;
-    const pid_t pid = waitpid(-1, &status, WNOHANG);
-    if (pid <= 0) {
-      std::this_thread::sleep_for(std::chrono::milliseconds(100));
-      return;
+  // Names each running trial (and where it runs) before forwarding: if a rank of an MPI job
+  // died, this is the line that says which trials it took with it.
+  void forward_stop(int signal) {
+    std::vector<std::string> names;
+    for (const auto& [i, where] : running_)
+      names.push_back(where.empty() ? plan_[i].id : fmt::format("{} on {}", plan_[i].id, where));
+    progress_.message(fmt::format("signal {}: stopping {} running trial(s) (they checkpoint): {}",
+                                  signal, running_.size(), fmt::join(names, ", ")));
+    for (const auto& [i, where] : running_) {
+      records_[i].status = TrialStatus::kInterrupted;
+      records_[i].note = "stopped by a signal; resumes from its checkpoint on the next run";
     }
-    const auto it = running_.find(pid);
+    write_manifest();
+    slots_.signal_all(signal);
+    forwarded_ = true;
+    stopping_ = Stopwatch();
+  }
+
+  // Trials that did not report within the grace period after a stop (a rank that died):
+  // already recorded as interrupted; they resume from their own checkpoints on the next run.
+  void abandon_running() {
+    for (const auto& [i, where] : running_)
+      progress_.message(
+          fmt::format("{} did not report within {} s of the stop{}; recorded as "
+                      "interrupted",
+                      plan_[i].id, kStopGraceSeconds, where.empty() ? "" : " (" + where + ")"));
+    running_.clear();
+  }
+
+  void finish(const FinishedTrial& done) {
+    const auto it = running_.find(done.index);
     if (it == running_.end()) return;
-    const std::size_t i = it->second;
+    const std::size_t i = it->first;
     running_.erase(it);
     const Trial& t = plan_[i];
     TrialRecord& r = records_[i];
-    const int code = WIFEXITED(status) ? WEXITSTATUS(status) : 128 + WTERMSIG(status);
+    const int code = done.exit_code;
     const fs::path dir = trial_dir(options_.out, t);
     std::string event;
     if (code == 0) {
@@ -241,31 +228,35 @@ class Runner {
       for (double w : wall_) mean += w;
       mean /= static_cast<double>(wall_.size());
       eta = format_duration(mean * (queued + 0.5 * static_cast<double>(running_.size())) /
-                            std::max(1, options_.jobs));
+                            std::max(1, slots_.capacity()));
     }
     progress_.message(fmt::format("[{}/{} done, {} running, {} queued, ETA {}] {}", done,
                                   plan_.size(), running_.size(), queued, eta, event));
   }
 
   const std::vector<Trial>& plan_;
+  static constexpr double kStopGraceSeconds = 120;
+
   RunnerOptions options_;
+  TrialSlots& slots_;
   std::vector<TrialRecord> records_;
   std::vector<std::size_t> order_;  // start order of the trials (schedule.h)
   std::map<std::string, std::size_t> index_;
-  std::map<pid_t, std::size_t> running_;
+  std::map<std::size_t, std::string> running_;  // plan index → where it runs (slots_.start)
   std::map<std::size_t, Stopwatch> started_;
   std::vector<double> wall_;  // wall time of each trial completed by this process
   Stopwatch study_;
   Progress progress_;
   bool forwarded_ = false;
+  Stopwatch stopping_;  // since the stop was forwarded
 };
 
 }  // namespace
 
-RunnerResult run_trials(const std::vector<Trial>& plan, const RunnerOptions& options) {
-  GROK_CHECK(options.jobs >= 1, "jobs must be >= 1");
+RunnerResult run_trials(const std::vector<Trial>& plan, const RunnerOptions& options,
+                        TrialSlots& slots) {
   fs::create_directories(options.out);
-  return Runner(plan, options).run();
+  return Runner(plan, options, slots).run();
 }
 
 }  // namespace grok

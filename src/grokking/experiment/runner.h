@@ -1,5 +1,6 @@
 // The parallel, resumable trial runner: runs a plan's trials as child processes of this
-// program (`grokking train` / `grokking distill`, one thread each, --jobs side by side),
+// program (`grokking train` / `grokking distill`, one thread each, as many side by side as the
+// slots hold: --jobs here, or across the ranks of an MPI job, trial_slots.h, mpi_slots.h),
 // respecting dependencies (a student waits for its teacher), applying the recursion stop
 // rule, and rewriting the manifest atomically after every trial. Re-running skips completed
 // trials and resumes interrupted ones from their checkpoints. SIGINT/SIGTERM are forwarded to
@@ -13,15 +14,14 @@
 
 #include "grokking/experiment/manifest.h"
 #include "grokking/experiment/plan.h"
+#include "grokking/experiment/trial_slots.h"
 
 namespace grok {
 
 struct RunnerOptions {
-  std::filesystem::path out;      // experiment directory
-  std::filesystem::path program;  // the grokking executable to run trials with
-  int jobs = 1;
-  double threshold = 0.99;  // grokking_threshold
-  int window = 10;          // grok_window
+  std::filesystem::path out;  // experiment directory
+  double threshold = 0.99;    // grokking_threshold
+  int window = 10;            // grok_window
   bool quiet = false;
   bool tensorboard = true;  // trials write TensorBoard event files
 };
@@ -33,6 +33,7 @@ struct RunnerResult {
   double trial_s = 0;                // the wall times of the trials it completed, summed
 };
 
-RunnerResult run_trials(const std::vector<Trial>& plan, const RunnerOptions& options);
+RunnerResult run_trials(const std::vector<Trial>& plan, const RunnerOptions& options,
+                        TrialSlots& slots);
 
 }  // namespace grok

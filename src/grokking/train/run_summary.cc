@@ -39,6 +39,7 @@ nlohmann::ordered_json run_summary(const History& history, const RunFacts& facts
       {"peak_rss_mb", static_cast<double>(peak_rss_bytes()) / (1 << 20)},
       {"threads", facts.threads},
       {"shards", facts.shards},
+      {"ranks", facts.ranks},
       {"gemm_gflop", gflop},
       {"gemm_gflop_per_epoch",
        facts.epochs_this_process > 0 ? gflop / facts.epochs_this_process : 0.0},

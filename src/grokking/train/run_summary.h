@@ -21,7 +21,8 @@ struct RunFacts {
   int64_t steps_this_process = 0;
   int64_t epochs_this_process = 0;
   int threads = 1;
-  int shards = 1;
+  int shards = 1;                  // per rank
+  int ranks = 1;                   // MPI ranks sharing each step (sharded_model.h)
   double gemm_flops = 0;           // this process's matrix products (model/flops.h)
   std::string precision = "fp32";  // of the GEMM operands
 };

@@ -25,9 +25,14 @@ void add_into(float* dst, const Buffer<float>& src) {
 }
 }  // namespace
 
-ShardedModel::ShardedModel(const ModelConfig& config, int max_batch, int shards) {
+ShardedModel::ShardedModel(const ModelConfig& config, int max_batch, int shards,
+                           const MpiWorld* world)
+    : world_(world) {
   GROK_CHECK(shards >= 1 && shards <= max_batch, "shards {} outside [1, {}]", shards, max_batch);
-  shard_capacity_ = (max_batch + shards - 1) / shards;
+  // A rank's part of a batch is at most ⌈B/R⌉ and its shards ⌈⌈B/R⌉/S⌉ = ⌈B/(R·S)⌉: the same
+  // capacity, and so the same evaluation pieces, as R·S shards of one process.
+  const int slots = shards * (distributed() ? world->size() : 1);
+  shard_capacity_ = (max_batch + slots - 1) / slots;
   scratch_.resize(shards);
   for (int s = 0; s < shards; ++s) {
     replicas_.emplace_back(config, shard_capacity_);
@@ -37,6 +42,35 @@ ShardedModel::ShardedModel(const ModelConfig& config, int max_batch, int shards)
       shard_extra_.emplace_back();
     }
   }
+  if (distributed()) rank_grads_.assign(param_layout(config).total_size(), 0.0f);
+}
+
+void ShardedModel::exchange(std::vector<ObjectiveSums>& slots, std::size_t components) const {
+  const std::size_t width = 2 + components;
+  std::vector<double> packed(slots.size() * width, 0.0);
+  for (std::size_t i = 0; i < slots.size(); ++i) {
+    packed[i * width] = slots[i].loss;
+    packed[i * width + 1] = static_cast<double>(slots[i].correct);  // exact below 2^53
+    for (std::size_t c = 0; c < slots[i].components.size(); ++c)
+      packed[i * width + 2 + c] = slots[i].components[c];
+  }
+  world_->sum_in_rank_order(packed.data(), packed.size());
+  for (std::size_t i = 0; i < slots.size(); ++i) {
+    slots[i].loss = packed[i * width];
+    slots[i].correct = static_cast<int64_t>(packed[i * width + 1]);
+    slots[i].components.assign(packed.begin() + i * width + 2, packed.begin() + (i + 1) * width);
+  }
+}
+
+void ShardedModel::exchange(std::vector<LossSum>& slots) const {
+  std::vector<double> packed(slots.size() * 2);
+  for (std::size_t i = 0; i < slots.size(); ++i) {
+    packed[2 * i] = slots[i].loss;
+    packed[2 * i + 1] = static_cast<double>(slots[i].correct);
+  }
+  world_->sum_in_rank_order(packed.data(), packed.size());
+  for (std::size_t i = 0; i < slots.size(); ++i)
+    slots[i] = {packed[2 * i], static_cast<int64_t>(packed[2 * i + 1])};
 }
 
 template <typename Fn>
@@ -59,31 +93,42 @@ void ShardedModel::for_each_shard(int count, const Fn& fn) {
 ObjectiveSums ShardedModel::train_step(const float* params, const int32_t* tokens,
                                        const int32_t* labels, const int32_t* example_ids, int batch,
                                        ForwardOptions opts, Objective& objective, float* grads) {
-  const int count = std::min(shards(), batch), t = config().seq_len;
-  GROK_CHECK(batch <= count * shard_capacity_, "batch {} > capacity {}", batch,
+  // This rank's part of the batch, [first, first + local), cut into `count` shards.
+  const int ranks = distributed() ? world_->size() : 1, rank = distributed() ? world_->rank() : 0;
+  const int first = static_cast<int>(int64_t{batch} * rank / ranks);
+  const int local = static_cast<int>(int64_t{batch} * (rank + 1) / ranks) - first;
+  const int count = std::min(shards(), local), t = config().seq_len;
+  GROK_CHECK(local <= count * shard_capacity_ || local == 0, "batch part {} > capacity {}", local,
              count * shard_capacity_);
-  const auto begin = [&](int s) { return static_cast<int>(int64_t{batch} * s / count); };
+  const auto begin = [&](int s) { return first + static_cast<int>(int64_t{local} * s / count); };
   const auto size = [&](int s) { return begin(s + 1) - begin(s); };
 
   for (int s = 0; s < count; ++s)
     gemm_flops_ += training_step_flops(flop_model(config(), opts.last_layer), size(s)).total;
   const std::size_t extra_size =
       objective.extra_layout() ? objective.extra_layout()->total_size() : 0;
+  // Across ranks, this rank's gradient is summed apart first, then the ranks' in rank order.
+  float* target = grads;
+  float* extra_target = objective.extra_grads();
+  if (distributed()) {
+    std::fill(rank_grads_.begin(), rank_grads_.end(), 0.0f);
+    rank_extra_.assign(extra_size, 0.0f);
+    target = rank_grads_.data();
+    extra_target = rank_extra_.data();
+  }
   for (int s = 1; s < count; ++s) shard_extra_[s - 1].assign(extra_size, 0.0f);
-  std::vector<ObjectiveSums> parts(count);
+  std::vector<ObjectiveSums> parts(static_cast<std::size_t>(ranks) * shards());
   for_each_shard(count, [&](int s) {
     ForwardOptions shard_opts = opts;
     shard_opts.first_example = opts.first_example + begin(s);
     Transformer<float>& replica = replicas_[s];
     const float* logits =
         replica.forward(params, tokens + int64_t{begin(s)} * t, size(s), shard_opts);
-    float* d_extra = extra_size == 0 ? nullptr
-                     : s == 0        ? objective.extra_grads()
-                                     : shard_extra_[s - 1].data();
-    parts[s] =
+    float* d_extra = extra_size == 0 ? nullptr : s == 0 ? extra_target : shard_extra_[s - 1].data();
+    parts[static_cast<std::size_t>(rank) * shards() + s] =
         objective.loss_and_gradient(replica, logits, labels + begin(s), example_ids + begin(s),
                                     size(s), batch, d_logits_[s].data(), d_extra, scratch_[s]);
-    float* g = grads;
+    float* g = target;
     if (s > 0) {
       g = shard_grads_[s - 1].data();
       std::fill(shard_grads_[s - 1].begin(), shard_grads_[s - 1].end(), 0.0f);
@@ -91,8 +136,17 @@ ObjectiveSums ShardedModel::train_step(const float* params, const int32_t* token
     replica.backward(params, d_logits_[s].data(), g);
   });
   for (int s = 1; s < count; ++s) {
-    add_into(grads, shard_grads_[s - 1]);
-    if (extra_size > 0) add_into(objective.extra_grads(), shard_extra_[s - 1]);
+    add_into(target, shard_grads_[s - 1]);
+    if (extra_size > 0) add_into(extra_target, shard_extra_[s - 1]);
+  }
+  if (distributed()) {
+    world_->sum_in_rank_order(rank_grads_.data(), rank_grads_.size(), gather_scratch_);
+    add_into(grads, rank_grads_);
+    if (extra_size > 0) {
+      world_->sum_in_rank_order(rank_extra_.data(), extra_size, gather_scratch_);
+      add_into(objective.extra_grads(), rank_extra_);
+    }
+    exchange(parts, objective.component_names().size());
   }
   ObjectiveSums sums;
   for (const ObjectiveSums& part : parts) {
@@ -148,16 +202,22 @@ LossSum ShardedModel::evaluate(const float* params, const Dataset& data, int chu
                                float* logits_out) {
   const int piece = std::min(chunk, shard_capacity_);
   const int pieces = (data.size() + piece - 1) / piece;
-  const int count = std::min(shards(), std::max(1, pieces));
+  // Piece i is this rank's if i % ranks == rank (every piece when the logits are wanted here).
+  const bool spread = distributed() && logits_out == nullptr;
+  const int ranks = spread ? world_->size() : 1, rank = spread ? world_->rank() : 0;
+  std::vector<int> mine;
+  for (int i = rank; i < pieces; i += ranks) mine.push_back(i);
+  const int count = std::min(shards(), std::max(1, static_cast<int>(mine.size())));
   const int classes = config().n_classes, t = config().seq_len;
   const SharedPrefix<float> prefix = run_prefixes(params, data);
   std::vector<LossSum> parts(pieces);
-  for (int i = 0; i < pieces; ++i)
+  for (const int i : mine)
     gemm_flops_ += eval_flops(flop_model(config(), LastLayer::kTrimmed, prefix.length),
                               std::min(piece, data.size() - i * piece));
   for_each_shard(count, [&](int s) {
     SharedPrefix<float> piece_prefix = prefix;
-    for (int i = s; i < pieces; i += count) {
+    for (std::size_t j = s; j < mine.size(); j += count) {
+      const int i = mine[j];
       const int begin = i * piece, size = std::min(piece, data.size() - begin);
       const int32_t* tokens = data.tokens.data() + int64_t{begin} * t;
       piece_prefix.index = prefix.index + begin;
@@ -170,6 +230,7 @@ LossSum ShardedModel::evaluate(const float* params, const Dataset& data, int chu
         std::copy_n(logits, int64_t{size} * classes, logits_out + int64_t{begin} * classes);
     }
   });
+  if (spread) exchange(parts);
   LossSum total;
   for (const LossSum& part : parts) {
     total.loss += part.loss;

@@ -8,6 +8,7 @@
 #include <memory>
 #include <optional>
 
+#include "grokking/cluster/mpi_world.h"
 #include "grokking/core/atomic_file.h"
 #include "grokking/core/error.h"
 #include "grokking/core/gemm.h"
@@ -46,7 +47,29 @@ std::vector<std::string> history_columns(const Objective& objective) {
   return columns;
 }
 
-// One run from set-up to summary; each phase is one member function.
+// The stop signal every rank acts on: the first rank's that has one (mpirun forwards a signal
+// to each rank at its own moment; the ranks must stop after the same step). Collective.
+int agreed_stop_signal(const MpiWorld& world) {
+  if (!world.distributed()) return stop_signal();
+  std::vector<double> signals(world.size(), 0.0);
+  signals[world.rank()] = stop_signal();
+  world.sum_in_rank_order(signals.data(), signals.size());
+  for (const double s : signals)
+    if (s != 0) return static_cast<int>(s);
+  return 0;
+}
+
+// fn() on rank 0, then on the others (rank 0 may repair the run directory they read).
+template <typename Fn>
+auto rank_zero_first(const MpiWorld& world, const Fn& fn) {
+  if (world.rank() != 0) world.barrier();
+  auto result = fn();
+  if (world.rank() == 0) world.barrier();
+  return result;
+}
+
+// One run from set-up to summary; each phase is one member function. Under mpirun, every rank
+// runs it on its part of each batch (sharded_model.h); only rank 0 writes files and prints.
 class TrainingRun {
  public:
   TrainingRun(const TrainerSetup& setup, const Split& split);
@@ -63,6 +86,8 @@ class TrainingRun {
   nlohmann::ordered_json summary() const;
 
   const TrainerSetup& setup_;
+  const MpiWorld& world_;
+  const bool writer_;  // rank 0: the one that writes files
   const TrainConfig& config_;
   const Split& split_;
   Progress progress_;
@@ -88,9 +113,11 @@ class TrainingRun {
 
 TrainingRun::TrainingRun(const TrainerSetup& setup, const Split& split)
     : setup_(setup),
+      world_(MpiWorld::instance()),
+      writer_(world_.rank() == 0),
       config_(setup.config),
       split_(split),
-      progress_(config_.log_every, config_.quiet),
+      progress_(config_.log_every, config_.quiet || !writer_),
       checkpointer_(config_, setup.extra_metadata),
       layout_(param_layout(config_.model)),
       params_(layout_.total_size(), 0.0f),
@@ -106,7 +133,8 @@ TrainingRun::TrainingRun(const TrainerSetup& setup, const Split& split)
                                            int64_t{steps_in_epoch_} * config_.loop.epochs)
                        : int64_t{steps_in_epoch_} * config_.loop.epochs),
       model_(config_.model, std::max(batch_size_, eval_chunk_),
-             shard_count(num_threads(), batch_size_)),
+             shard_count(num_threads(), (batch_size_ + world_.size() - 1) / world_.size()),
+             &world_),
       batch_tokens_(int64_t{batch_size_} * config_.model.seq_len),
       batch_labels_(batch_size_),
       history_(history_columns(objective_)) {
@@ -119,6 +147,8 @@ TrainingRun::TrainingRun(const TrainerSetup& setup, const Split& split)
                                       single_group("projectors", *extra, config_.optimizer));
     groups_.push_back({"projectors.", extra, objective_.extra_params(), extra_optimizer_.get()});
   }
+  state_.component_sums.assign(objective_.component_names().size(), 0.0);
+  if (!writer_) return;
   const fs::path dir = config_.save_dir;
   own_sinks_.push_back(std::make_unique<HistoryFileSink>(dir / setup.history_file));
   own_sinks_.push_back(std::make_unique<ProgressSink>(progress_));
@@ -128,7 +158,6 @@ TrainingRun::TrainingRun(const TrainerSetup& setup, const Split& split)
         std::make_unique<TensorBoardSink>(dir / kTensorBoardDir, setup.config_yaml));
   for (const auto& sink : own_sinks_) sinks_.push_back(sink.get());
   sinks_.insert(sinks_.end(), setup.sinks.begin(), setup.sinks.end());
-  state_.component_sums.assign(objective_.component_names().size(), 0.0);
 }
 
 std::optional<TrainResult> TrainingRun::restore() {
@@ -158,10 +187,10 @@ std::optional<TrainResult> TrainingRun::restore() {
 }
 
 TrainResult TrainingRun::run() {
-  prepare_run_directory(config_, checkpointer_, setup_.history_file);
+  if (writer_) prepare_run_directory(config_, checkpointer_, setup_.history_file);
   if (config_.resume)
-    if (auto finished = restore()) return *finished;
-  write_file_atomic(fs::path(config_.save_dir) / "config.yaml", setup_.config_yaml);
+    if (auto finished = rank_zero_first(world_, [&] { return restore(); })) return *finished;
+  if (writer_) write_file_atomic(fs::path(config_.save_dir) / "config.yaml", setup_.config_yaml);
   for (MetricSink* sink : sinks_) sink->on_start(history_);
   elapsed_before_ = state_.elapsed_s;
   epoch_before_ = state_.epoch;
@@ -174,7 +203,7 @@ TrainResult TrainingRun::run() {
       return {stop_exit_code(signal), {}};
     }
     end_epoch();
-    const int signal = stop_signal();
+    const int signal = agreed_stop_signal(world_);
     if (state_.finished || state_.epoch % config_.checkpoint_every == 0 || signal != 0) save();
     if (signal != 0 && !state_.finished) {
       progress_.message(fmt::format("stopped by signal {} after epoch {}; checkpoint saved in {}",
@@ -220,7 +249,7 @@ int TrainingRun::train_epoch() {
     for (std::size_t c = 0; c < sums.components.size(); ++c)
       state_.component_sums[c] += sums.components[c];
     if (config_.loop.max_steps > 0 && state_.step >= config_.loop.max_steps) state_.finished = true;
-    if (const int signal = stop_signal();
+    if (const int signal = agreed_stop_signal(world_);
         signal != 0 && b + 1 < steps_in_epoch_ && !state_.finished)
       return signal;
     if (state_.finished) break;
@@ -261,7 +290,7 @@ void TrainingRun::end_epoch() {
 
 void TrainingRun::save() {
   state_.elapsed_s = elapsed_before_ + wall_.seconds();
-  checkpointer_.save(state_, groups_);
+  if (writer_) checkpointer_.save(state_, groups_);
 }
 
 nlohmann::ordered_json TrainingRun::summary() const {
@@ -275,6 +304,7 @@ nlohmann::ordered_json TrainingRun::summary() const {
   facts.epochs_this_process = state_.epoch - epoch_before_;
   facts.threads = num_threads();
   facts.shards = model_.shards();
+  facts.ranks = world_.size();
   facts.gemm_flops = model_.gemm_flops();
   facts.precision = to_string(config_.precision);
   nlohmann::ordered_json s = run_summary(history_, facts);
