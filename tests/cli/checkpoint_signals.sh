@@ -2,7 +2,9 @@
 # epoch when the signal lands mid-epoch: batch_in_epoch > 0 in state.json) and the process
 # exits 130 / 143; resuming each time ends bit-identical to an uninterrupted run (final
 # model.safetensors and optimizer.safetensors equal, history equal but elapsed_s, summary
-# equal but timing). At least one stop must land mid-epoch (retried up to 5 times if not).
+# equal but timing). At least one stop must land mid-epoch (retried up to 5 times if not). The
+# same signal twice from one process (a parent-death signal repeats once per thread of the dying
+# parent) is one request: the run still checkpoints.
 source "$(dirname "$0")/lib/common.sh"
 source "$(dirname "$0")/lib/runs.sh"
 # p 97 "/": 4656 training pairs, 73 steps of 64 per epoch, so most signals land mid-epoch.
@@ -16,13 +18,14 @@ RANDOM=${CHECKPOINT_TEST_SEED:-7}
 mid_epoch=0
 resume=()
 epoch=0
-stop() {  # stop SIGNAL EXIT_CODE: start or resume the run, signal it a few epochs later
+stop() {  # stop SIGNAL EXIT_CODE [twice]: start or resume the run, signal it a few epochs later
   "$GROKKING" train "${ARGS[@]}" --save_dir "$WORK/run" "${resume[@]}" >"$WORK/log" 2>&1 &
   pid=$!
   local rc
   wait_epoch "$WORK/log" "$pid" $((epoch + 3))
   sleep "0.0$((RANDOM % 5))$((RANDOM % 10))"  # 0-49 ms: anywhere in an epoch
   kill "-$1" "$pid"
+  [ "${3:-}" != twice ] || kill "-$1" "$pid"
   set +e
   { wait "$pid"; } 2>/dev/null
   rc=$?
@@ -56,6 +59,7 @@ stop INT 130
 expect_in "$WORK/log" "stopped by signal 2"
 stop TERM 143
 expect_in "$WORK/log" "stopped by signal 15"
+stop TERM 143 twice
 for _ in 1 2 3 4 5; do
   [ $mid_epoch -eq 0 ] || break
   stop INT 130

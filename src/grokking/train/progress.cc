@@ -16,7 +16,10 @@ std::string format_duration(double seconds) {
 }
 
 Progress::Progress(int log_every, bool quiet, std::FILE* out)
-    : log_every_(log_every), quiet_(quiet), live_(isatty(fileno(out)) != 0), out_(out) {}
+    : log_every_(log_every),
+      quiet_(quiet),
+      live_(out != nullptr && isatty(fileno(out)) != 0),
+      out_(out) {}
 
 std::string Progress::format(const EpochReport& r) const {
   return fmt::format(
@@ -41,6 +44,7 @@ void Progress::epoch(const EpochReport& report) {
 }
 
 void Progress::message(const std::string& text) {
+  if (out_ == nullptr) return;
   if (line_open_) {
     fmt::print(out_, "\n");
     line_open_ = false;
@@ -50,6 +54,7 @@ void Progress::message(const std::string& text) {
 }
 
 void Progress::warning(const std::string& text) {
+  if (out_ == nullptr) return;
   if (line_open_) {
     fmt::print(out_, "\n");
     line_open_ = false;
@@ -59,6 +64,7 @@ void Progress::warning(const std::string& text) {
 }
 
 void Progress::finish() {
+  if (out_ == nullptr) return;
   if (line_open_) fmt::print(out_, "\n");
   line_open_ = false;
   std::fflush(out_);

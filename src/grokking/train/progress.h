@@ -22,6 +22,9 @@ struct EpochReport {
 class Progress {
  public:
   Progress(int log_every, bool quiet, std::FILE* out = stdout);
+  // Prints nothing at all, not even messages and warnings (the other ranks of an MPI run,
+  // whose rank 0 says everything once).
+  static Progress silent() { return Progress(1, true, nullptr); }
   void epoch(const EpochReport& report);
   // A message on its own line (clears the live line first).
   void message(const std::string& text);

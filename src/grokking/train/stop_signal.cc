@@ -8,16 +8,28 @@
 namespace grok {
 namespace {
 std::atomic<int> g_stop_signal{0};
+std::atomic<pid_t> g_first_sender{-1};
 // The first signal asks the trainer to checkpoint and stop; a second one exits at once (every
-// file is written atomically, so nothing is left half-written).
-extern "C" void on_stop_signal(int signal) {
-  if (g_stop_signal.exchange(signal) != 0) _exit(128 + signal);
+// file is written atomically, so nothing is left half-written). A repeat from the process that
+// sent the first is not a second request: a parent-death signal comes once per thread of the
+// dying parent (the child is handed to the next thread, which dies too), and a runner that
+// forwarded a stop and then died would otherwise end its trial before it checkpoints.
+extern "C" void on_stop_signal(int signal, siginfo_t* info, void*) {
+  const bool from_process = info != nullptr && info->si_code == SI_USER;
+  const pid_t sender = from_process ? info->si_pid : 0;
+  if (g_stop_signal.exchange(signal) == 0) {
+    g_first_sender.store(sender);
+    return;
+  }
+  if (from_process && sender == g_first_sender.load()) return;
+  _exit(128 + signal);
 }
 }  // namespace
 
 void install_stop_handlers() {
   struct sigaction action {};
-  action.sa_handler = on_stop_signal;
+  action.sa_sigaction = on_stop_signal;
+  action.sa_flags = SA_SIGINFO;
   sigemptyset(&action.sa_mask);
   sigaction(SIGINT, &action, nullptr);
   sigaction(SIGTERM, &action, nullptr);
@@ -25,7 +37,10 @@ void install_stop_handlers() {
 
 int stop_signal() { return g_stop_signal.load(); }
 int stop_exit_code(int signal) { return 128 + signal; }
-void reset_stop_signal() { g_stop_signal.store(0); }
+void reset_stop_signal() {
+  g_stop_signal.store(0);
+  g_first_sender.store(-1);
+}
 void request_stop(int signal) { g_stop_signal.store(signal); }
 
 }  // namespace grok

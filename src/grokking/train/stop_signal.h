@@ -1,5 +1,6 @@
 // SIGINT/SIGTERM handling: the handler only records the signal; the trainer finishes the
-// current step, writes a checkpoint, and exits 130 / 143. A second signal exits immediately.
+// current step, writes a checkpoint, and exits 130 / 143. A second signal exits immediately,
+// unless it comes from the process that sent the first (stop_signal.cc says why).
 #pragma once
 
 namespace grok {

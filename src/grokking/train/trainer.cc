@@ -117,7 +117,7 @@ TrainingRun::TrainingRun(const TrainerSetup& setup, const Split& split)
       writer_(world_.rank() == 0),
       config_(setup.config),
       split_(split),
-      progress_(config_.log_every, config_.quiet || !writer_),
+      progress_(writer_ ? Progress(config_.log_every, config_.quiet) : Progress::silent()),
       checkpointer_(config_, setup.extra_metadata),
       layout_(param_layout(config_.model)),
       params_(layout_.total_size(), 0.0f),

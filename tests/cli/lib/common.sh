@@ -44,3 +44,29 @@ require_venv() {
   "$VENV_PYTHON" -c "import safetensors.numpy, numpy" 2>/dev/null ||
     skip "$VENV_PYTHON cannot import safetensors and numpy" "make -C $GROK_SOURCE_DIR venv"
 }
+
+# require_mpirun: OpenMPI's launcher (scripts/install-deps.sh installs openmpi-bin). As root,
+# OpenMPI refuses to start without its two consent variables (an ordinary user needs neither).
+require_mpirun() {
+  command -v mpirun >/dev/null || skip "mpirun not installed" "scripts/install-deps.sh"
+  if [ "$(id -u)" -eq 0 ]; then
+    export OMPI_ALLOW_RUN_AS_ROOT=1 OMPI_ALLOW_RUN_AS_ROOT_CONFIRM=1
+  fi
+}
+
+# mpi N CMD...: CMD as N ranks on this machine (--oversubscribe: more ranks than cores).
+mpi() {
+  local n=$1; shift
+  mpirun --oversubscribe --bind-to none -np "$n" "$@"
+}
+
+# same_models DIR_A DIR_B: every model.safetensors under A (at least one) has a byte-identical
+# twin at the same relative path under B (B may hold more: checkpoints of an interrupted run).
+same_models() {
+  local n
+  n=$(cd "$1" && find . -name model.safetensors | wc -l)
+  [ "$n" -gt 0 ] || fail "no model.safetensors under $1"
+  (cd "$1" && find . -name model.safetensors -print0 | xargs -0 sha256sum) > "$WORK/models.sha256"
+  (cd "$2" && sha256sum --quiet -c "$WORK/models.sha256") ||
+    fail "model.safetensors differ between $1 and $2"
+}
