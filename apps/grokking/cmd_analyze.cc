@@ -35,6 +35,13 @@ void print_summary(const AnalysisResult& r) {
       "examples\n",
       r.models.size(), r.task.p, to_string(r.task.operation), r.task.split_seed, r.examples,
       r.val_size);
+  if (r.basis == FourierBasis::kMultiplicative)
+    fmt::print(
+        "Fourier basis: multiplicative (discrete log to the primitive root {} mod {}, "
+        "frequencies of Z_{}; token 0 apart)\n",
+        r.generator, r.task.p, r.task.p - 1);
+  else
+    fmt::print("Fourier basis: additive (frequencies of Z_{})\n", r.task.p);
   for (std::size_t m = 0; m < r.models.size(); ++m) {
     const ModelAnalysis& a = r.models[m];
     fmt::print("\nmodel {}{}: {}\n", m, m == 0 ? " (reference)" : "", a.path);
@@ -58,10 +65,11 @@ void print_summary(const AnalysisResult& r) {
         "  weights: L0 {} of {} (sparsity {:.4f}), L1 {:.6g}, L2 "
         "{:.6g}, L1/L2 {:.6g}\n",
         w.l0, w.n, w.sparsity, w.l1, w.l2, w.l1_over_l2);
-    fmt::print(
-        "  embedding Fourier: key frequencies [{}] (norm > {:.4g}), "
-        "Gini {:.4f}\n",
-        fmt::join(a.fourier.key_frequencies, ", "), a.fourier.key_threshold, a.fourier.gini);
+    fmt::print("  embedding Fourier: key frequencies [{}] (norm > {:.4g}), Gini {:.4f}\n",
+               fmt::join(a.fourier.key_frequencies, ", "), a.fourier.key_threshold, a.fourier.gini);
+    for (const NamedSpectrum& s : a.sublayer_fourier)
+      fmt::print("  {} Fourier: key frequencies [{}], Gini {:.4f}\n", s.name,
+                 fmt::join(s.spectrum.key_frequencies, ", "), s.spectrum.gini);
   }
 }
 
@@ -103,6 +111,9 @@ int cmd_analyze(int argc, const char* const* argv) {
   options.add("fourier_key_sd", &analysis.fourier_key_sd,
               "a key frequency's norm exceeds the mean norm by this many "
               "standard deviations");
+  options.add("fourier_basis", &analysis.fourier_basis,
+              "the group the spectra are taken over: auto (additive for + -, multiplicative "
+              "i.e. discrete log to a primitive root for * /), additive or multiplicative");
   options.add("threads", &threads, "threads (0: all cores)");
   options.group("Output");
   options.add("out", &out_path, "JSON file to write (default: JSON to standard output)");

@@ -29,6 +29,7 @@ void validate(const std::vector<LoadedModel>& models, const std::vector<std::str
     throw UsageError(fmt::format("--batch_size {}: must be >= 1", options.batch_size));
   if (!(options.fourier_key_sd >= 0))
     throw UsageError(fmt::format("--fourier_key_sd {}: must be >= 0", options.fourier_key_sd));
+  resolve_fourier_basis(options.fourier_basis, models[0].task);
   for (std::size_t i = 1; i < models.size(); ++i)
     if (!(models[i].task == models[0].task))
       throw UsageError(fmt::format(
@@ -48,6 +49,19 @@ struct Accumulators {
 
 }  // namespace
 
+FourierBasis resolve_fourier_basis(const std::string& name, const TaskConfig& task) {
+  if (name == "auto") return fourier_basis_for(task.operation, task.p);
+  if (name == "additive") return FourierBasis::kAdditive;
+  if (name == "multiplicative") {
+    if (!is_prime(task.p))
+      throw UsageError(fmt::format(
+          "--fourier_basis multiplicative: p {} is not prime (no primitive root)", task.p));
+    return FourierBasis::kMultiplicative;
+  }
+  throw UsageError(
+      fmt::format("--fourier_basis '{}': must be auto, additive or multiplicative", name));
+}
+
 std::string hidden_state_name(int k, int depth) {
   GROK_CHECK(k >= 0 && k < 2 * depth + 2, "hidden state {} of a depth-{} model", k, depth);
   if (k == 0) return "embedding";
@@ -62,6 +76,10 @@ AnalysisResult analyze_models(const std::vector<LoadedModel>& models,
   AnalysisResult result;
   result.task = models[0].task;
   result.options = options;
+  const FourierGroup group =
+      fourier_group(resolve_fourier_basis(options.fourier_basis, result.task), result.task.p);
+  result.basis = group.basis;
+  result.generator = group.generator;
   const Dataset val = make_split(result.task).val;
   result.val_size = val.size();
   result.examples =
@@ -148,8 +166,10 @@ AnalysisResult analyze_models(const std::vector<LoadedModel>& models,
     const TensorSpec& embedding = lm.layout.find("embedding.embedding");  // [V,D]
     GROK_CHECK(lm.config.vocab_size >= result.task.p, "vocabulary {} < p {}", lm.config.vocab_size,
                result.task.p);
-    ma.fourier = embedding_fourier(lm.params.data() + embedding.offset, result.task.p,
-                                   lm.config.dim, options.fourier_key_sd);
+    ma.fourier = fourier_spectrum(lm.params.data() + embedding.offset, lm.config.dim, group,
+                                  options.fourier_key_sd);
+    if (options.sublayer_fourier)
+      ma.sublayer_fourier = sublayer_spectra(lm, group, options.fourier_key_sd);
     for (std::size_t i = 0; i < acc[m].cka.size(); ++i)
       ma.cka_vs_reference.push_back(
           {hidden_state_name(acc[m].cka_pairs[i].second, lm.config.depth), acc[m].cka[i].value()});
