@@ -62,12 +62,12 @@ int cmd_experiment(int argc, const char* const* argv) {
   runner.program = fs::read_symlink("/proc/self/exe");
   runner.jobs = config.jobs > 0 ? config.jobs : hardware_threads();
   runner.threshold = config.grokking_threshold;
-  runner.window = config.grok_window;
+  runner.grok = {config.grokking_threshold, config.grok_tolerance, config.grok_min_delay};
   runner.tensorboard = config.tensorboard;
   fmt::print("grokking experiment: {} trials, {} at a time → {}\n", plan.size(), runner.jobs,
              out.string());
   const RunnerResult result = run_trials(plan, runner);
-  write_experiment_statistics(out, plan, result.records, config.seed);
+  write_experiment_statistics(out, plan, result.records, runner.grok, config.seed);
   fmt::print("manifest: {}\nstatistics: {}\n", (out / "manifest.json").string(),
              (out / "statistics.md").string());
   return result.exit_code;

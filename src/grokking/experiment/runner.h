@@ -21,7 +21,7 @@ struct RunnerOptions {
   std::filesystem::path program;  // the grokking executable to run trials with
   int jobs = 1;
   double threshold = 0.99;  // grokking_threshold
-  int window = 10;          // grok_window
+  GrokDefinition grok;      // threshold (the same), grok_tolerance, grok_min_delay
   bool quiet = false;
   bool tensorboard = true;  // trials write TensorBoard event files
 };
