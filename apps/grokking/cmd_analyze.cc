@@ -49,13 +49,18 @@ void print_summary(const AnalysisResult& r) {
                a.config.depth, a.config.dim, a.config.heads, a.parameters);
     fmt::print("  val accuracy {:.2f} % ({} of {}), loss {} nats\n", 100 * a.val_acc, a.val_correct,
                r.examples, format_number(a.val_loss));
-    fmt::print("  {:<24} {:>5} {:>10} {:>12}\n", "hidden state", "dim", "eff. rank",
-               m == 0 ? "" : "CKA vs ref");
+    fmt::print("  {:<24} {:>5} {:>10} {:>12} {:>8} {:>12}\n", "hidden state", "dim", "eff. rank",
+               m == 0 ? "" : "CKA vs ref", m == 0 ? "" : "chance", m == 0 ? "" : "biased CKA");
     for (const HiddenStateAnalysis& h : a.hidden_states) {
-      std::string cka = m == 0 ? "" : "-";
+      std::string cka = m == 0 ? "" : "-", chance = cka, biased = cka;
       for (const CkaEntry& e : a.cka_vs_reference)
-        if (e.state == h.name) cka = format_number(e.cka);
-      fmt::print("  {:<24} {:>5} {:>10.3f} {:>12}\n", h.name, h.dim, h.rank.effective_rank, cka);
+        if (e.state == h.name) {
+          cka = format_number(e.cka);
+          chance = format_number(e.chance);
+          biased = format_number(e.cka_biased);
+        }
+      fmt::print("  {:<24} {:>5} {:>10.3f} {:>12} {:>8} {:>12}\n", h.name, h.dim,
+                 h.rank.effective_rank, cka, chance, biased);
     }
     for (std::size_t l = 0; l < a.attention.size(); ++l)
       fmt::print("  attention entropy layer{}: {:.4f} nats ({:.4f} bits)\n", l + 1,

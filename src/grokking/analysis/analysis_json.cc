@@ -90,7 +90,11 @@ Json model_json(const ModelAnalysis& m, int examples, double key_sd) {
   if (!m.cka_vs_reference.empty()) {
     Json cka = Json::array();
     for (const CkaEntry& e : m.cka_vs_reference)
-      cka.push_back(Json{{"state", e.state}, {"cka", number(e.cka)}});
+      cka.push_back(Json{{"state", e.state},
+                         {"cka", number(e.cka)},
+                         {"chance", number(e.chance)},
+                         {"cka_biased", number(e.cka_biased)},
+                         {"chance_biased", number(e.chance_biased)}});
     j["cka_vs_reference"] = std::move(cka);
   }
   return j;

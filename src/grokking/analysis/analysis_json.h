@@ -19,7 +19,9 @@
 //                       zero_norm (token 0's row vs the group's mean; null if additive)},
 //              sublayer_fourier [{name, basis, ..., gini}]  (grid_fourier.h: per layer the
 //                       attention and MLP outputs over the group grid),
-//              cka_vs_reference [{state, cka}]   (models after the first only)}]}
+//              cka_vs_reference [{state, cka (debiased, debiased_cka.h), chance (the same for
+//                                 untrained models of both shapes), cka_biased,
+//                                 chance_biased}]   (models after the first only)}]}
 // Non-finite numbers (a CKA with a constant state) are written as null.
 #pragma once
 

@@ -47,9 +47,15 @@ struct HiddenStateAnalysis {
   EffectiveRankResult rank;
 };
 
+// CKA of one hidden state against the reference's (debiased_cka.h), beside its chance level:
+// the same measure between untrained models of the two shapes (init seeds
+// kChanceInitSeedReference and kChanceInitSeedModel) on the same inputs.
+inline constexpr uint64_t kChanceInitSeedReference = 1, kChanceInitSeedModel = 2;
 struct CkaEntry {
   std::string state;  // hidden state name, present in both models
-  double cka = 0;     // NaN if either state is constant
+  double cka = 0;     // debiased linear CKA, the reported measure; NaN if undefined
+  double chance = 0;  // debiased, untrained models of the same shapes
+  double cka_biased = 0, chance_biased = 0;  // the biased estimator (cka.h), for comparison
 };
 
 struct ModelAnalysis {

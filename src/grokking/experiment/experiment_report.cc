@@ -215,7 +215,8 @@ std::string statistics_markdown(const nlohmann::ordered_json& s) {
   const std::string epoch_key = grok["epoch_metric"].get<std::string>();
   const double pct = 100 * grok["threshold"].get<double>();
   std::string md = fmt::format(
-      "Grokked = generalised (val ≥ {:g} % at the end, never more than {:g} points below it "
+      "Grokked = generalised (val ≥ {:g} % at the end, never more than {:g} percentage points "
+      "below it "
       "after first reaching it) with val reaching {:g} % at least {} epochs after train did. "
       "Intervals: 95 % Student t of the mean (n = runs in the cell); fractions: Wilson 95 %. "
       "Runs that never reached {:g} % are censored: counted in `reached/runs`, not in the "
