@@ -111,9 +111,10 @@ int analyze_over_training(const std::string& run, const std::string& out_path,
     if (!std::cout) throw Error("writing the JSON to standard output failed");
     return 0;
   }
-  write_file_atomic(out_path, json);
   const std::filesystem::path out(out_path);
   const std::filesystem::path dir = out.has_parent_path() ? out.parent_path() : ".";
+  std::filesystem::create_directories(dir);
+  write_file_atomic(out_path, json);
   plot_progress_measures(m, dir, out.stem().string());
   print_progress(m);
   fmt::print("\nwrote {} and {}.png/.svg\n", out_path, (dir / out.stem()).string());
