@@ -80,6 +80,14 @@ void print_summary(const AnalysisResult& r) {
   }
 }
 
+// The JSON on standard output (no --out).
+int print_json(const std::string& json) {
+  std::cout << json;
+  std::cout.flush();
+  if (!std::cout) throw Error("writing the JSON to standard output failed");
+  return 0;
+}
+
 void print_progress(const ProgressMeasures& m) {
   fmt::print("progress measures of {} over {} checkpoints; {} basis{}; key frequencies [{}]\n",
              m.run.string(), m.points.size(), to_string(m.basis),
@@ -105,12 +113,7 @@ int analyze_over_training(const std::string& run, const std::string& out_path,
                           const ProgressOptions& options) {
   const ProgressMeasures m = progress_over_training(run, options);
   const std::string json = progress_to_json(m).dump(2) + "\n";
-  if (out_path.empty()) {
-    std::cout << json;
-    std::cout.flush();
-    if (!std::cout) throw Error("writing the JSON to standard output failed");
-    return 0;
-  }
+  if (out_path.empty()) return print_json(json);
   const std::filesystem::path out(out_path);
   const std::filesystem::path dir = out.has_parent_path() ? out.parent_path() : ".";
   std::filesystem::create_directories(dir);
@@ -201,12 +204,7 @@ int cmd_analyze(int argc, const char* const* argv) {
   for (const std::string& path : paths) models.push_back(load_model(path));
   const AnalysisResult result = analyze_models(models, paths, analysis);
   const std::string json = analysis_to_json(result).dump(2) + "\n";
-  if (out_path.empty()) {
-    std::cout << json;
-    std::cout.flush();
-    if (!std::cout) throw Error("writing the JSON to standard output failed");
-    return 0;
-  }
+  if (out_path.empty()) return print_json(json);
   write_file_atomic(out_path, json);
   print_summary(result);
   fmt::print("\nwrote {}\n", out_path);

@@ -85,7 +85,7 @@ std::optional<Table> configurations_table(const ExperimentData& data) {
       "Each configuration across its repeats (statistics.json; n = completed runs): final "
       "validation accuracy (mean, sd, 95 % Student-t interval of the mean), epochs to {0} over "
       "the runs that reached it (the others censored), the grokking delay (epochs from train "
-      "to val reaching {0}), runs generalised and grokked (docs/EXPERIMENTS.md) with a Wilson "
+      "to val reaching {0}), runs generalised and grokked (docs/ANALYSIS.md) with a Wilson "
       "95 % interval for grokked, parameters and mean wall time.",
       pct);
   t.label = "tab:configurations";
