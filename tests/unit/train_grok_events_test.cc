@@ -81,5 +81,21 @@ TEST(GrokDefinition, NeverReachedIsCensoredAndThresholdIsFollowed) {
   EXPECT_FALSE(b.grokked);
 }
 
+TEST(GrokDefinition, InferenceModeTrainAccuracyIsPreferred) {
+  // train_acc (dropout on) reaches 99 % only at epoch 30; in inference mode the train set is
+  // fitted at epoch 10; val at 30: delay 0 by the first, 20 by the second.
+  History h({"epoch", "train_acc", "train_eval_acc", "val_acc"});
+  for (int e = 1; e <= 40; ++e)
+    h.append({{"epoch", e},
+              {"train_acc", e >= 30 ? 0.995 : 0.9},
+              {"train_eval_acc", e >= 10 ? 1.0 : 0.5},
+              {"val_acc", e >= 30 ? 0.995 : 0.1}});
+  const GrokAssessment a = assess_grokking(h, {0.99, 0.01, 10});
+  EXPECT_EQ(a.train_column, "train_eval_acc");
+  EXPECT_EQ(a.train_epoch, 10);
+  EXPECT_EQ(a.delay, 20);
+  EXPECT_TRUE(a.grokked);
+}
+
 }  // namespace
 }  // namespace grok

@@ -58,8 +58,10 @@ TrialRecord read_trial_results(const fs::path& run_dir, const Trial& trial,
   const bool distilled = trial.kind == TrialKind::kStudent;
   const fs::path history_path =
       run_dir / (distilled ? "distillation_history.json" : "training_history.json");
-  const History history = History::from_json(
-      read_json_file(history_path), {"epoch", "train_acc", "val_acc"}, history_path.string());
+  const nlohmann::json history_json = read_json_file(history_path);
+  std::vector<std::string> columns = {"epoch", "train_acc", "val_acc"};
+  if (history_json.contains("train_eval_acc")) columns.push_back("train_eval_acc");
+  const History history = History::from_json(history_json, columns, history_path.string());
   try {
     record.val_acc = summary.at("final_val_acc").get<double>();
     record.best_val_acc = summary.at("best_val_acc").get<double>();
@@ -92,7 +94,9 @@ nlohmann::ordered_json manifest_json(const fs::path& out, const std::vector<Tria
   json["grok_detection"] = {{"threshold", definition.threshold},
                             {"tolerance", definition.tolerance},
                             {"min_delay", definition.min_delay},
-                            {"train_accuracy", "train_acc (training mode, dropout on)"}};
+                            {"train_accuracy",
+                             "train_eval_acc (inference mode) where the trial ran with "
+                             "eval_train, else train_acc (training mode, dropout on)"}};
   for (const auto& trial : plan) {
     if (trial.kind != TrialKind::kTeacher) continue;
     json["teacher"] = {
