@@ -79,7 +79,7 @@ int cmd_experiment(int argc, const char* const* argv) {
   RunnerOptions runner;
   runner.out = out;
   runner.threshold = config.grokking_threshold;
-  runner.window = config.grok_window;
+  runner.grok = {config.grokking_threshold, config.grok_tolerance, config.grok_min_delay};
   runner.tensorboard = config.tensorboard;
   TrialSlots& slots = cluster ? static_cast<TrialSlots&>(*cluster) : local;
   fmt::print("grokking experiment: {} trials, {} at a time{} → {}\n", plan.size(), slots.capacity(),
@@ -87,7 +87,7 @@ int cmd_experiment(int argc, const char* const* argv) {
              out.string());
   const RunnerResult result = run_trials(plan, runner, slots);
   cluster.reset();  // the other ranks may leave
-  write_experiment_statistics(out, plan, result.records, config.seed);
+  write_experiment_statistics(out, plan, result.records, runner.grok, config.seed);
   fmt::print("manifest: {}\nstatistics: {}\n", (out / "manifest.json").string(),
              (out / "statistics.md").string());
   return result.exit_code;

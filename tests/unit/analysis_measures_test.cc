@@ -146,7 +146,8 @@ std::vector<double> planted_embedding(int p, int dim, const std::vector<int>& fr
 TEST(Fourier, PlantedSingleFrequency) {
   const int p = 23, dim = 8;  // 11 frequencies
   const auto e = planted_embedding(p, dim, {5}, 1);
-  const FourierSpectrum s = embedding_fourier(e.data(), p, dim);
+  const FourierSpectrum s =
+      fourier_spectrum(e.data(), dim, fourier_group(FourierBasis::kAdditive, p));
   ASSERT_EQ(s.frequencies.size(), 11u);
   EXPECT_EQ(s.frequencies.front(), 1);
   EXPECT_EQ(s.frequencies.back(), 11);
@@ -159,7 +160,8 @@ TEST(Fourier, PlantedSingleFrequency) {
   EXPECT_NEAR(s.gini, 10.0 / 11.0, 1e-10);  // (K−1)/K for a single non-zero value
   // The float overload (the model's embedding) agrees to float precision.
   const std::vector<float> ef(e.begin(), e.end());
-  const FourierSpectrum sf = embedding_fourier(ef.data(), p, dim);
+  const FourierSpectrum sf =
+      fourier_spectrum(ef.data(), dim, fourier_group(FourierBasis::kAdditive, p));
   EXPECT_EQ(sf.key_frequencies, (std::vector<int>{5}));
   EXPECT_NEAR(sf.norm[4], p / 2.0, 1e-4);
 }
@@ -167,7 +169,8 @@ TEST(Fourier, PlantedSingleFrequency) {
 TEST(Fourier, TwoFrequenciesAndShiftInvariance) {
   const int p = 31, dim = 6;
   const auto e = planted_embedding(p, dim, {3, 7}, 2);
-  const FourierSpectrum s = embedding_fourier(e.data(), p, dim);
+  const FourierSpectrum s =
+      fourier_spectrum(e.data(), dim, fourier_group(FourierBasis::kAdditive, p));
   EXPECT_EQ(s.key_frequencies, (std::vector<int>{3, 7}));
   EXPECT_NEAR(s.fraction[2] + s.fraction[6], 1, 1e-10);
   EXPECT_NEAR(s.fraction[2], 0.5, 1e-10);
@@ -177,10 +180,12 @@ TEST(Fourier, TwoFrequenciesAndShiftInvariance) {
   std::vector<double> shifted(e.size());
   for (int a = 0; a < p; ++a)
     for (int d = 0; d < dim; ++d) shifted[((a + 4) % p) * dim + d] = e[a * dim + d];
-  const FourierSpectrum t = embedding_fourier(shifted.data(), p, dim);
+  const FourierSpectrum t =
+      fourier_spectrum(shifted.data(), dim, fourier_group(FourierBasis::kAdditive, p));
   for (std::size_t k = 0; k < s.norm.size(); ++k) EXPECT_NEAR(t.norm[k], s.norm[k], 1e-10);
   // A larger threshold keeps none: both spikes are at mean + 2.55 sd.
-  EXPECT_TRUE(embedding_fourier(e.data(), p, dim, 3.0).key_frequencies.empty());
+  EXPECT_TRUE(fourier_spectrum(e.data(), dim, fourier_group(FourierBasis::kAdditive, p), 3.0)
+                  .key_frequencies.empty());
 }
 
 TEST(Fourier, FlatSpectrumHasNoKeyFrequency) {
@@ -188,7 +193,8 @@ TEST(Fourier, FlatSpectrumHasNoKeyFrequency) {
   const int p = 11;
   std::vector<double> e(p * p, 0.0);
   for (int a = 0; a < p; ++a) e[a * p + a] = 1;
-  const FourierSpectrum s = embedding_fourier(e.data(), p, p);
+  const FourierSpectrum s =
+      fourier_spectrum(e.data(), p, fourier_group(FourierBasis::kAdditive, p));
   for (const double v : s.norm) EXPECT_NEAR(v, std::sqrt(static_cast<double>(p)), 1e-12);
   EXPECT_TRUE(s.key_frequencies.empty());
   EXPECT_NEAR(s.gini, 0, 1e-12);

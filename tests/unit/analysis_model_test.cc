@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "grokking/analysis/cka.h"
+#include "grokking/analysis/debiased_cka.h"
 #include "grokking/analysis/model_analysis.h"
 #include "grokking/core/error.h"
 #include "grokking/data/dataset.h"
@@ -132,6 +133,9 @@ TEST(AnalysisModel, ChunkedMeasuresEqualOneShot) {
   EXPECT_EQ(r.examples, 17);
   const Dataset val = make_split(task_p7()).val;
   const Taps t = taps(teacher, val, 17, 5), s = taps(student, val, 17, 5);
+  // The chance level: untrained models of the two shapes, init seeds 1 and 2.
+  const Taps t0 = taps(make_model(16, 2, 2, kChanceInitSeedReference), val, 17, 5);
+  const Taps s0 = taps(make_model(8, 1, 1, kChanceInitSeedModel), val, 17, 5);
   const int64_t rows = 17 * kT;
 
   // Same-named states: embedding, layer1.*, final_norm (the student has one layer).
@@ -141,9 +145,15 @@ TEST(AnalysisModel, ChunkedMeasuresEqualOneShot) {
   const char* names[] = {"embedding", "layer1.post_attention", "layer1.post_ffn", "final_norm"};
   for (int i = 0; i < 4; ++i) {
     EXPECT_EQ(cka[i].state, names[i]);
-    const double want = linear_cka(t.states[teacher_index[i]].data(), 16,
-                                   s.states[student_index[i]].data(), 8, rows);
+    const int a = teacher_index[i], b = student_index[i];
+    const double want = debiased_linear_cka(t.states[a].data(), 16, s.states[b].data(), 8, rows);
     EXPECT_NEAR(cka[i].cka, want, 1e-9) << names[i];
+    EXPECT_NEAR(cka[i].cka_biased, linear_cka(t.states[a].data(), 16, s.states[b].data(), 8, rows),
+                1e-9)
+        << names[i];
+    EXPECT_NEAR(cka[i].chance,
+                debiased_linear_cka(t0.states[a].data(), 16, s0.states[b].data(), 8, rows), 1e-9)
+        << names[i];
     EXPECT_LT(cka[i].cka, 0.999) << names[i];  // different random models
   }
   for (int k = 0; k < 6; ++k)

@@ -97,7 +97,7 @@ TEST(ExperimentConfig, FlagsAndKebabCase) {
                               "+",
                               "--jobs",
                               "2",
-                              "--grok_window",
+                              "--grok_min_delay",
                               "5",
                               "--distill_warmup_steps",
                               "3"}));
@@ -118,7 +118,7 @@ TEST(ExperimentConfig, FlagsAndKebabCase) {
   EXPECT_EQ(c.task.p, 13);
   EXPECT_EQ(c.task.operation, Operation::kAdd);
   EXPECT_EQ(c.jobs, 2);
-  EXPECT_EQ(c.grok_window, 5);
+  EXPECT_EQ(c.grok_min_delay, 5);
   EXPECT_EQ(c.distill.optimizer.warmup_steps, 3);
   EXPECT_EQ(validation_error(c), "");
 }
@@ -202,7 +202,8 @@ TEST(ExperimentConfig, ValidationNamesTheKey) {
        },
        "repeats"},
       {[](ExperimentConfig& c) { c.jobs = -1; }, "jobs"},
-      {[](ExperimentConfig& c) { c.grok_window = 0; }, "grok_window"},
+      {[](ExperimentConfig& c) { c.grok_min_delay = -1; }, "grok_min_delay"},
+      {[](ExperimentConfig& c) { c.grok_tolerance = 2; }, "grok_tolerance"},
       {[](ExperimentConfig& c) { c.task.p = 1; }, "p"},
       {[](ExperimentConfig& c) { c.base.dim = 0; }, "base_dim"},
       {[](ExperimentConfig& c) { c.base.depth = 0; }, "base_depth"},

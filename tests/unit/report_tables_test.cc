@@ -57,11 +57,16 @@ class ReportTables : public ::testing::Test {
          "final_val_acc": {"n": 2, "mean": 0.749375, "sd": 0.35267, "ci95": [0.5, 0.99875]},
          "epoch_to_99": {"runs": 2, "censored": 1,
                          "reached": {"n": 1, "mean": 95, "sd": null, "ci95": [95, 95]}},
+         "grokking_delay": {"runs": 2, "censored": 1,
+                            "reached": {"n": 1, "mean": 41, "sd": null, "ci95": [null, null]}},
+         "generalised": {"count": 1, "n": 2, "fraction": 0.5, "wilson95": [0.0945, 0.9055]},
          "grokked": {"count": 1, "n": 2, "fraction": 0.5, "wilson95": [0.0945, 0.9055]}}],
       "comparisons": {
         "final_val_acc": [{"a": "student logit r1 d8 l2", "b": "scratch d16 l2",
           "kind": "vs_control", "paired_seeds": 2,
           "difference": {"mean": 0.0125, "sd": 0.01, "ci95": [-0.005, 0.03], "n": 2},
+          "paired_t": {"n": 2, "t": 1.25, "df": 1, "p": 0.43},
+          "wilcoxon": {"n": 2, "nonzero": 2, "statistic": 0, "p": 0.5, "exact": true},
           "welch": {"t": 1.5, "p": 0.27, "df": 1.8}, "p_holm": 0.54, "hedges_g": 0.8}],
         "epoch_to_99": [{"a": "x", "b": "y", "kind": "between_strategies", "paired_seeds": 0,
           "difference": {"mean": null, "sd": null, "ci95": [null, null], "n": 0},
@@ -123,8 +128,8 @@ TEST_F(ReportTables, ConfigurationsTable) {
   ASSERT_EQ(t->rows.size(), 1u);
   EXPECT_EQ(t->rows[0],
             (std::vector<std::string>{"teacher d32 l2", "1000", "2/2", "74.94", "35.27", "50.00",
-                                      "99.88", "95.0", "", "1/2", "1/2", "0.09", "0.91",
-                                      "15.2"}));  // wall time: mean of 20.25 and 10.25
+                                      "99.88", "95.0", "", "1/2", "41.0", "1/2", "1/2", "0.09",
+                                      "0.91", "15.2"}));  // wall time: mean of 20.25 and 10.25
 }
 
 TEST_F(ReportTables, ComparisonsTable) {
@@ -134,9 +139,9 @@ TEST_F(ReportTables, ComparisonsTable) {
   EXPECT_EQ(t->rows[0],
             (std::vector<std::string>{"final val acc (pp)", "student logit r1 d8 l2",
                                       "scratch d16 l2", "vs control", "2", "1.25", "-0.50", "3.00",
-                                      "1.50", "0.2700", "0.5400", "0.80"}));
+                                      "1.25", "0.4300", "0.5000", "0.5400", "0.80"}));
   EXPECT_EQ(t->rows[1], (std::vector<std::string>{"epochs to 99 %", "x", "y", "between strategies",
-                                                  "0", "", "", "", "", "", "", ""}));
+                                                  "0", "", "", "", "", "", "", "", ""}));
 }
 
 TEST_F(ReportTables, WithoutStatistics) {

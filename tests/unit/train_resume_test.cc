@@ -6,6 +6,7 @@
 #include <gtest/gtest.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <atomic>
 #include <csignal>
 #include <filesystem>
@@ -14,6 +15,9 @@
 #include "grokking/checkpoint/checkpoint_manager.h"
 #include "grokking/core/atomic_file.h"
 #include "grokking/data/dataset.h"
+#include "grokking/model/transformer.h"
+#include "grokking/train/cross_entropy.h"
+#include "grokking/train/model_loader.h"
 #include "grokking/train/stop_signal.h"
 #include "grokking/train/trainer.h"
 
@@ -73,6 +77,7 @@ class TrainResumeTest : public ::testing::Test {
     c.threads = 1;
     c.quiet = true;
     c.resume = resume;
+    c.loop.eval_train = eval_train_;
     c.save_dir = (root_ / name).string();
     c.finalize("train");
     c.validate();
@@ -126,6 +131,7 @@ class TrainResumeTest : public ::testing::Test {
 
   static constexpr int64_t kStepsPerEpoch = 4;  // ceil(253 / 64)
   fs::path root_;
+  bool eval_train_ = false;
 };
 
 TEST_F(TrainResumeTest, ReferenceRunHasTheExpectedShape) {
@@ -197,6 +203,31 @@ TEST_F(TrainResumeTest, ResumingFromAnEpochCheckpointIsBitIdentical) {
   fs::remove(root_ / "run" / "summary.json");
   ASSERT_EQ(train("run", true), 0);
   expect_same_as_reference("run");
+}
+
+TEST_F(TrainResumeTest, EvalTrainColumnsResumeAndMatchAnInferencePass) {
+  eval_train_ = true;
+  ASSERT_EQ(train("ref", false), 0);
+  StopAtStep objective(25, 2 * kStepsPerEpoch + 2, SIGINT);
+  ASSERT_EQ(train("run", false, &objective), 130);
+  ASSERT_EQ(train("run", true), 0);
+  expect_same_as_reference("run");
+  const auto history = read_json(root_ / "ref" / "training_history.json");
+  ASSERT_TRUE(history.contains("train_eval_acc") && history.contains("train_eval_loss"));
+  // The last entry is an inference-mode pass of the final model over the training split.
+  const LoadedModel m = load_model(root_ / "ref");
+  const Dataset data = make_split(m.task).train;
+  Transformer<float> net(m.config, data.size());
+  const float* logits = net.forward(m.params.data(), data.tokens.data(), data.size(), {});
+  int correct = 0;
+  for (int i = 0; i < data.size(); ++i) {
+    const float* row = logits + int64_t{i} * m.config.n_classes;
+    correct += std::max_element(row, row + m.config.n_classes) - row == data.labels[i];
+  }
+  EXPECT_DOUBLE_EQ(history["train_eval_acc"].back().get<double>(),
+                   static_cast<double>(correct) / data.size());
+  // Dropout 0.1 by default: the running training-mode accuracy differs from it.
+  EXPECT_EQ(history["train_acc"].size(), history["train_eval_acc"].size());
 }
 
 }  // namespace

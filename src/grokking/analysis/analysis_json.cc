@@ -18,6 +18,20 @@ Json stats_json(const WeightStats& s) {
               {"l1_over_l2", s.l1_over_l2}};
 }
 
+Json spectrum_json(const FourierSpectrum& f, double key_sd) {
+  return Json{{"basis", to_string(f.basis)},
+              {"generator", f.generator},
+              {"order", f.order},
+              {"frequencies", f.frequencies},
+              {"norm", f.norm},
+              {"fraction", f.fraction},
+              {"power_fraction", f.power_fraction},
+              {"key_frequencies", f.key_frequencies},
+              {"key_threshold", f.key_threshold},
+              {"key_sd", key_sd},
+              {"gini", f.gini}};
+}
+
 Json model_json(const ModelAnalysis& m, int examples, double key_sd) {
   Json j;
   j["path"] = m.path;
@@ -64,19 +78,23 @@ Json model_json(const ModelAnalysis& m, int examples, double key_sd) {
     tensors.push_back(std::move(entry));
   }
   j["weights"] = Json{{"total", stats_json(m.weights.total)}, {"tensors", std::move(tensors)}};
-  const FourierSpectrum& f = m.fourier;
-  j["fourier"] = Json{{"frequencies", f.frequencies},
-                      {"norm", f.norm},
-                      {"fraction", f.fraction},
-                      {"power_fraction", f.power_fraction},
-                      {"key_frequencies", f.key_frequencies},
-                      {"key_threshold", f.key_threshold},
-                      {"key_sd", key_sd},
-                      {"gini", f.gini}};
+  j["fourier"] = spectrum_json(m.fourier, key_sd);
+  j["fourier"]["zero_norm"] = number(m.fourier.zero_norm);
+  Json sublayers = Json::array();
+  for (const NamedSpectrum& s : m.sublayer_fourier) {
+    Json entry{{"name", s.name}};
+    entry.update(spectrum_json(s.spectrum, key_sd));
+    sublayers.push_back(std::move(entry));
+  }
+  j["sublayer_fourier"] = std::move(sublayers);
   if (!m.cka_vs_reference.empty()) {
     Json cka = Json::array();
     for (const CkaEntry& e : m.cka_vs_reference)
-      cka.push_back(Json{{"state", e.state}, {"cka", number(e.cka)}});
+      cka.push_back(Json{{"state", e.state},
+                         {"cka", number(e.cka)},
+                         {"chance", number(e.chance)},
+                         {"cka_biased", number(e.cka_biased)},
+                         {"chance_biased", number(e.chance_biased)}});
     j["cka_vs_reference"] = std::move(cka);
   }
   return j;
@@ -87,7 +105,7 @@ Json model_json(const ModelAnalysis& m, int examples, double key_sd) {
 nlohmann::ordered_json analysis_to_json(const AnalysisResult& result) {
   Json j;
   j["format"] = "grokking-analysis";
-  j["format_version"] = 1;
+  j["format_version"] = 2;
   j["split"] = "val";
   j["task"] = Json{{"p", result.task.p},
                    {"operation", to_string(result.task.operation)},
@@ -97,7 +115,12 @@ nlohmann::ordered_json analysis_to_json(const AnalysisResult& result) {
   j["examples"] = result.examples;
   j["options"] = Json{{"max_examples", result.options.max_examples},
                       {"batch_size", result.options.batch_size},
-                      {"fourier_key_sd", result.options.fourier_key_sd}};
+                      {"fourier_key_sd", result.options.fourier_key_sd},
+                      {"fourier_basis", result.options.fourier_basis}};
+  j["fourier_basis"] =
+      Json{{"basis", to_string(result.basis)},
+           {"generator", result.generator},
+           {"order", result.basis == FourierBasis::kAdditive ? result.task.p : result.task.p - 1}};
   j["reference"] = result.models.empty() ? "" : result.models[0].path;
   Json models = Json::array();
   for (const ModelAnalysis& m : result.models)

@@ -10,18 +10,19 @@ namespace grok {
 namespace {
 
 template <typename S>
-FourierSpectrum spectrum(const S* embedding, int p, int dim, double key_sd) {
-  GROK_CHECK(p >= 2 && dim > 0, "p {}, dim {}", p, dim);
-  FourierSpectrum s;
+FourierSpectrum spectrum(const S* rows, int dim, const FourierGroup& group, double key_sd) {
+  const int n = group.order;
+  GROK_CHECK(n >= 1 && dim > 0, "group order {}, dim {}", n, dim);
+  std::vector<double> norm;
   std::vector<double> c(dim), sn(dim);
-  for (int k = 1; k <= p / 2; ++k) {
+  for (int k = 1; k <= group.frequency_count(); ++k) {
     std::fill(c.begin(), c.end(), 0.0);
     std::fill(sn.begin(), sn.end(), 0.0);
-    for (int64_t a = 0; a < p; ++a) {
-      // (k·a mod p) keeps the angle in [0, 2π) so that it is exact to double rounding.
-      const double angle = 2 * std::numbers::pi * static_cast<double>((k * a) % p) / p;
+    for (int64_t i = 0; i < n; ++i) {
+      // (k·i mod n) keeps the angle in [0, 2π) so that it is exact to double rounding.
+      const double angle = 2 * std::numbers::pi * static_cast<double>((k * i) % n) / n;
       const double ca = std::cos(angle), sa = std::sin(angle);
-      const S* row = embedding + a * dim;
+      const S* row = rows + int64_t{group.element[i]} * dim;
       for (int d = 0; d < dim; ++d) {
         c[d] += ca * static_cast<double>(row[d]);
         sn[d] += sa * static_cast<double>(row[d]);
@@ -29,9 +30,31 @@ FourierSpectrum spectrum(const S* embedding, int p, int dim, double key_sd) {
     }
     double power = 0;
     for (int d = 0; d < dim; ++d) power += c[d] * c[d] + sn[d] * sn[d];
-    s.frequencies.push_back(k);
-    s.norm.push_back(std::sqrt(power));
+    norm.push_back(std::sqrt(power));
   }
+  FourierSpectrum s = summarize_spectrum(std::move(norm), key_sd);
+  s.basis = group.basis;
+  s.generator = group.generator;
+  s.order = n;
+  if (group.basis == FourierBasis::kMultiplicative) {
+    std::vector<double> mean(dim, 0.0);
+    for (int i = 0; i < n; ++i)
+      for (int d = 0; d < dim; ++d)
+        mean[d] += static_cast<double>(rows[group.element[i] * dim + d]) / n;
+    double sq = 0;
+    for (int d = 0; d < dim; ++d) sq += std::pow(static_cast<double>(rows[d]) - mean[d], 2);
+    s.zero_norm = std::sqrt(sq);
+  }
+  return s;
+}
+
+}  // namespace
+
+FourierSpectrum summarize_spectrum(std::vector<double> norm, double key_sd) {
+  FourierSpectrum s;
+  s.norm = std::move(norm);
+  for (std::size_t k = 1; k <= s.norm.size(); ++k) s.frequencies.push_back(static_cast<int>(k));
+  if (s.norm.empty()) return s;
   const auto count = static_cast<double>(s.norm.size());
   double sum = 0, sum_squares = 0;
   for (const double v : s.norm) {
@@ -56,13 +79,13 @@ FourierSpectrum spectrum(const S* embedding, int p, int dim, double key_sd) {
   return s;
 }
 
-}  // namespace
-
-FourierSpectrum embedding_fourier(const float* embedding, int p, int dim, double key_sd) {
-  return spectrum(embedding, p, dim, key_sd);
+FourierSpectrum fourier_spectrum(const float* rows, int dim, const FourierGroup& group,
+                                 double key_sd) {
+  return spectrum(rows, dim, group, key_sd);
 }
-FourierSpectrum embedding_fourier(const double* embedding, int p, int dim, double key_sd) {
-  return spectrum(embedding, p, dim, key_sd);
+FourierSpectrum fourier_spectrum(const double* rows, int dim, const FourierGroup& group,
+                                 double key_sd) {
+  return spectrum(rows, dim, group, key_sd);
 }
 
 double gini_coefficient(std::vector<double> values) {

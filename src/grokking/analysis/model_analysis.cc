@@ -6,6 +6,7 @@
 #include <memory>
 
 #include "grokking/analysis/cka.h"
+#include "grokking/analysis/debiased_cka.h"
 #include "grokking/core/error.h"
 #include "grokking/data/dataset.h"
 #include "grokking/model/transformer.h"
@@ -29,6 +30,7 @@ void validate(const std::vector<LoadedModel>& models, const std::vector<std::str
     throw UsageError(fmt::format("--batch_size {}: must be >= 1", options.batch_size));
   if (!(options.fourier_key_sd >= 0))
     throw UsageError(fmt::format("--fourier_key_sd {}: must be >= 0", options.fourier_key_sd));
+  resolve_fourier_basis(options.fourier_basis, models[0].task);
   for (std::size_t i = 1; i < models.size(); ++i)
     if (!(models[i].task == models[0].task))
       throw UsageError(fmt::format(
@@ -42,11 +44,28 @@ struct Accumulators {
   LossSum loss;
   std::vector<EffectiveRank> ranks;            // per hidden state
   std::vector<AttentionEntropy> entropies;     // per layer
-  std::vector<LinearCka> cka;                  // per entry of cka_pairs
   std::vector<std::pair<int, int>> cka_pairs;  // (reference state, this model's state)
+  std::vector<LinearCka> cka, chance_cka;      // per entry of cka_pairs
+  std::vector<DebiasedCka> dcka, chance_dcka;  // per entry of cka_pairs
+  // An untrained model of the same shape, for the chance level.
+  std::unique_ptr<Transformer<float>> untrained;
+  std::vector<float> untrained_params;
 };
 
 }  // namespace
+
+FourierBasis resolve_fourier_basis(const std::string& name, const TaskConfig& task) {
+  if (name == "auto") return fourier_basis_for(task.operation, task.p);
+  if (name == "additive") return FourierBasis::kAdditive;
+  if (name == "multiplicative") {
+    if (!is_prime(task.p))
+      throw UsageError(fmt::format(
+          "--fourier_basis multiplicative: p {} is not prime (no primitive root)", task.p));
+    return FourierBasis::kMultiplicative;
+  }
+  throw UsageError(
+      fmt::format("--fourier_basis '{}': must be auto, additive or multiplicative", name));
+}
 
 std::string hidden_state_name(int k, int depth) {
   GROK_CHECK(k >= 0 && k < 2 * depth + 2, "hidden state {} of a depth-{} model", k, depth);
@@ -62,6 +81,10 @@ AnalysisResult analyze_models(const std::vector<LoadedModel>& models,
   AnalysisResult result;
   result.task = models[0].task;
   result.options = options;
+  const FourierGroup group =
+      fourier_group(resolve_fourier_basis(options.fourier_basis, result.task), result.task.p);
+  result.basis = group.basis;
+  result.generator = group.generator;
   const Dataset val = make_split(result.task).val;
   result.val_size = val.size();
   result.examples =
@@ -73,6 +96,12 @@ AnalysisResult analyze_models(const std::vector<LoadedModel>& models,
   for (std::size_t m = 0; m < models.size(); ++m) {
     const ModelConfig& c = models[m].config;
     acc[m].model = std::make_unique<Transformer<float>>(c, chunk);
+    if (models.size() > 1) {
+      acc[m].untrained = std::make_unique<Transformer<float>>(c, chunk);
+      acc[m].untrained_params.resize(models[m].layout.total_size());
+      init_params(c, models[m].layout, m == 0 ? kChanceInitSeedReference : kChanceInitSeedModel,
+                  acc[m].untrained_params.data());
+    }
     for (int k = 0; k < c.hidden_state_count(); ++k) acc[m].ranks.emplace_back(c.dim);
     for (int l = 0; l < c.depth; ++l) acc[m].entropies.emplace_back(c.heads, c.seq_len);
     if (m == 0) continue;
@@ -81,6 +110,9 @@ AnalysisResult analyze_models(const std::vector<LoadedModel>& models,
         if (hidden_state_name(k, c.depth) == hidden_state_name(r, reference.depth)) {
           acc[m].cka_pairs.emplace_back(r, k);
           acc[m].cka.emplace_back(reference.dim, c.dim);
+          acc[m].chance_cka.emplace_back(reference.dim, c.dim);
+          acc[m].dcka.emplace_back(reference.dim, c.dim);
+          acc[m].chance_dcka.emplace_back(reference.dim, c.dim);
         }
   }
 
@@ -100,6 +132,8 @@ AnalysisResult analyze_models(const std::vector<LoadedModel>& models,
       ForwardOptions full;
       full.last_layer = LastLayer::kFull;
       acc[m].model->forward(params, tokens, count, full);
+      if (acc[m].untrained)
+        acc[m].untrained->forward(acc[m].untrained_params.data(), tokens, count, full);
     }
     // Independent accumulations (each touches only its own sums): one task each.
     std::vector<std::pair<std::size_t, int>> jobs;  // (model, job index)
@@ -120,9 +154,16 @@ AnalysisResult analyze_models(const std::vector<LoadedModel>& models,
       } else if (j < n_ranks + n_layers) {
         a.entropies[j - n_ranks].add(a.model->attention_probs(j - n_ranks), count);
       } else {
-        const auto [r, k] = a.cka_pairs[j - n_ranks - n_layers];
-        a.cka[j - n_ranks - n_layers].add(acc[0].model->hidden_state(r), a.model->hidden_state(k),
-                                          rows);
+        const int e = j - n_ranks - n_layers;
+        const auto [r, k] = a.cka_pairs[e];
+        const float* x = acc[0].model->hidden_state(r);
+        const float* y = a.model->hidden_state(k);
+        const float* x0 = acc[0].untrained->hidden_state(r);
+        const float* y0 = a.untrained->hidden_state(k);
+        a.cka[e].add(x, y, rows);
+        a.dcka[e].add(x, y, rows);
+        a.chance_cka[e].add(x0, y0, rows);
+        a.chance_dcka[e].add(x0, y0, rows);
       }
     }
   }
@@ -148,11 +189,14 @@ AnalysisResult analyze_models(const std::vector<LoadedModel>& models,
     const TensorSpec& embedding = lm.layout.find("embedding.embedding");  // [V,D]
     GROK_CHECK(lm.config.vocab_size >= result.task.p, "vocabulary {} < p {}", lm.config.vocab_size,
                result.task.p);
-    ma.fourier = embedding_fourier(lm.params.data() + embedding.offset, result.task.p,
-                                   lm.config.dim, options.fourier_key_sd);
+    ma.fourier = fourier_spectrum(lm.params.data() + embedding.offset, lm.config.dim, group,
+                                  options.fourier_key_sd);
+    if (options.sublayer_fourier)
+      ma.sublayer_fourier = sublayer_spectra(lm, group, options.fourier_key_sd);
     for (std::size_t i = 0; i < acc[m].cka.size(); ++i)
-      ma.cka_vs_reference.push_back(
-          {hidden_state_name(acc[m].cka_pairs[i].second, lm.config.depth), acc[m].cka[i].value()});
+      ma.cka_vs_reference.push_back({hidden_state_name(acc[m].cka_pairs[i].second, lm.config.depth),
+                                     acc[m].dcka[i].value(), acc[m].chance_dcka[i].value(),
+                                     acc[m].cka[i].value(), acc[m].chance_cka[i].value()});
     result.models.push_back(std::move(ma));
   }
   return result;

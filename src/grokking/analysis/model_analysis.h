@@ -15,6 +15,7 @@
 #include "grokking/analysis/attention_entropy.h"
 #include "grokking/analysis/effective_rank.h"
 #include "grokking/analysis/fourier.h"
+#include "grokking/analysis/grid_fourier.h"
 #include "grokking/analysis/weight_stats.h"
 #include "grokking/data/task_config.h"
 #include "grokking/model/model_config.h"
@@ -32,7 +33,13 @@ struct AnalysisOptions {
   int batch_size = 512;  // examples per forward pass; 512 = train's eval_batch_size default,
                          // so that val accuracy reproduces the run's bit for bit
   double fourier_key_sd = kDefaultFourierKeySd;
+  std::string fourier_basis = "auto";  // auto (by operation) | additive | multiplicative
+  bool sublayer_fourier = true;        // the attention/MLP output spectra over the group grid
 };
+
+// The basis `options.fourier_basis` names for a task (auto: fourier_basis_for the operation).
+// UsageError for an unknown name or a multiplicative basis of a composite p.
+FourierBasis resolve_fourier_basis(const std::string& name, const TaskConfig& task);
 
 struct HiddenStateAnalysis {
   std::string name;
@@ -40,9 +47,15 @@ struct HiddenStateAnalysis {
   EffectiveRankResult rank;
 };
 
+// CKA of one hidden state against the reference's (debiased_cka.h), beside its chance level:
+// the same measure between untrained models of the two shapes (init seeds
+// kChanceInitSeedReference and kChanceInitSeedModel) on the same inputs.
+inline constexpr uint64_t kChanceInitSeedReference = 1, kChanceInitSeedModel = 2;
 struct CkaEntry {
   std::string state;  // hidden state name, present in both models
-  double cka = 0;     // NaN if either state is constant
+  double cka = 0;     // debiased linear CKA, the reported measure; NaN if undefined
+  double chance = 0;  // debiased, untrained models of the same shapes
+  double cka_biased = 0, chance_biased = 0;  // the biased estimator (cka.h), for comparison
 };
 
 struct ModelAnalysis {
@@ -57,8 +70,9 @@ struct ModelAnalysis {
   std::vector<HiddenStateAnalysis> hidden_states;  // 2·depth+2, in order
   std::vector<AttentionEntropyResult> attention;   // one per layer
   ModelWeightStats weights;
-  FourierSpectrum fourier;
-  std::vector<CkaEntry> cka_vs_reference;  // empty for the reference (models[0])
+  FourierSpectrum fourier;                      // of the number embeddings
+  std::vector<NamedSpectrum> sublayer_fourier;  // per layer: attention, MLP output
+  std::vector<CkaEntry> cka_vs_reference;       // empty for the reference (models[0])
 };
 
 struct AnalysisResult {
@@ -66,7 +80,9 @@ struct AnalysisResult {
   int val_size = 0;  // examples in the validation split
   int examples = 0;  // examples analysed (≤ val_size)
   AnalysisOptions options;
-  std::vector<ModelAnalysis> models;  // models[0] is the reference
+  FourierBasis basis = FourierBasis::kAdditive;  // of every spectrum
+  int generator = 0;                             // the primitive root (multiplicative)
+  std::vector<ModelAnalysis> models;             // models[0] is the reference
 };
 
 // models[i] was loaded from paths[i]. Throws UsageError if the models do not share one task

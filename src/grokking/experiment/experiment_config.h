@@ -62,9 +62,11 @@ struct ExperimentConfig {
   bool recursive = false;
   double recursive_factor = 0.5;
   int max_recursive_rounds = 2;
-  // A run grokked when its val accuracy reached grokking_threshold and stayed there for
-  // grok_window consecutive evaluated epochs (the last of them counts).
-  int grok_window = 10;
+  // grok_events.h: a run generalised when its val accuracy ends >= grokking_threshold and
+  // never dropped more than grok_tolerance below it after first reaching it; it grokked when,
+  // besides, val reached the threshold >= grok_min_delay epochs after train did.
+  double grok_tolerance = 0.01;
+  int grok_min_delay = 10;
 
   // Repeats with seeds seed..seed+repeats-1, paired across trials.
   int repeats = 1;
@@ -159,10 +161,15 @@ struct ExperimentConfig {
        .help = "rounds after round 0 (a chain stops at the first round below the threshold)",
        .min = 1,
        .max = kMaxRecursiveRounds});
-    v(grok_window, {.name = "grok_window",
-                    .help = "epochs val accuracy must stay >= grokking_threshold to count as "
-                            "grokked",
-                    .min = 1});
+    v(grok_tolerance, {.name = "grok_tolerance",
+                       .help = "how far val accuracy may dip below grokking_threshold after "
+                               "first reaching it and still count as generalised",
+                       .min = 0,
+                       .max = 1});
+    v(grok_min_delay, {.name = "grok_min_delay",
+                       .help = "epochs val must reach grokking_threshold after train did for "
+                               "a generalised run to count as grokked",
+                       .min = 0});
   }
 
   // Rules across options (e.g. --teacher_scale with --teacher_checkpoint, repeated scales or

@@ -50,16 +50,18 @@ TrialStatus parse_trial_status(const std::string& text) {
   throw Error(fmt::format("manifest: unknown trial status '{}'", text));
 }
 
-TrialRecord read_trial_results(const fs::path& run_dir, const Trial& trial, double threshold,
-                               int window) {
+TrialRecord read_trial_results(const fs::path& run_dir, const Trial& trial,
+                               const GrokDefinition& definition) {
   TrialRecord record;
   record.id = trial.id;
   const nlohmann::json summary = read_json_file(run_dir / "summary.json");
   const bool distilled = trial.kind == TrialKind::kStudent;
   const fs::path history_path =
       run_dir / (distilled ? "distillation_history.json" : "training_history.json");
-  const History history =
-      History::from_json(read_json_file(history_path), {"epoch", "val_acc"}, history_path.string());
+  const nlohmann::json history_json = read_json_file(history_path);
+  std::vector<std::string> columns = {"epoch", "train_acc", "val_acc"};
+  if (history_json.contains("train_eval_acc")) columns.push_back("train_eval_acc");
+  const History history = History::from_json(history_json, columns, history_path.string());
   try {
     record.val_acc = summary.at("final_val_acc").get<double>();
     record.best_val_acc = summary.at("best_val_acc").get<double>();
@@ -72,19 +74,29 @@ TrialRecord read_trial_results(const fs::path& run_dir, const Trial& trial, doub
     throw Error(fmt::format("{}: missing or invalid results ({})",
                             (run_dir / "summary.json").string(), e.what()));
   }
-  record.grokked = grokked(history, threshold, window);
-  record.success = *record.val_acc >= threshold;
+  const GrokAssessment grok = assess_grokking(history, definition);
+  record.epoch_to_threshold = grok.val_epoch;
+  record.train_epoch_to_threshold = grok.train_epoch;
+  record.grokking_delay = grok.delay;
+  record.generalised = grok.generalised;
+  record.grokked = grok.grokked;
+  record.success = *record.val_acc >= definition.threshold;
   record.status = TrialStatus::kCompleted;
   return record;
 }
 
 nlohmann::ordered_json manifest_json(const fs::path& out, const std::vector<Trial>& plan,
-                                     const std::vector<TrialRecord>& records, double threshold,
-                                     int window) {
+                                     const std::vector<TrialRecord>& records,
+                                     const GrokDefinition& definition) {
   nlohmann::ordered_json json;
   json["format_version"] = kManifestFormatVersion;
   json["plan_fingerprint"] = plan_fingerprint(plan);
-  json["grok_detection"] = {{"threshold", threshold}, {"window", window}};
+  json["grok_detection"] = {{"threshold", definition.threshold},
+                            {"tolerance", definition.tolerance},
+                            {"min_delay", definition.min_delay},
+                            {"train_accuracy",
+                             "train_eval_acc (inference mode) where the trial ran with "
+                             "eval_train, else train_acc (training mode, dropout on)"}};
   for (const auto& trial : plan) {
     if (trial.kind != TrialKind::kTeacher) continue;
     json["teacher"] = {
@@ -120,6 +132,10 @@ nlohmann::ordered_json manifest_json(const fs::path& out, const std::vector<Tria
         {"epoch_to_50", optional_json(r.epoch_to_50)},
         {"epoch_to_90", optional_json(r.epoch_to_90)},
         {"epoch_to_99", optional_json(r.epoch_to_99)},
+        {"epoch_to_threshold", optional_json(r.epoch_to_threshold)},
+        {"train_epoch_to_threshold", optional_json(r.train_epoch_to_threshold)},
+        {"grokking_delay", optional_json(r.grokking_delay)},
+        {"generalised", r.generalised},
         {"grokked", r.grokked},
         {"success", r.success},
         {"checkpoint", run ? (trial_dir(out, t) / "checkpoints").string() : t.checkpoint},
@@ -141,6 +157,10 @@ TrialRecord trial_results_from_json(const nlohmann::json& t) {
   r.epoch_to_50 = optional_from<int64_t>(t, "epoch_to_50");
   r.epoch_to_90 = optional_from<int64_t>(t, "epoch_to_90");
   r.epoch_to_99 = optional_from<int64_t>(t, "epoch_to_99");
+  r.epoch_to_threshold = optional_from<int64_t>(t, "epoch_to_threshold");
+  r.train_epoch_to_threshold = optional_from<int64_t>(t, "train_epoch_to_threshold");
+  r.grokking_delay = optional_from<int64_t>(t, "grokking_delay");
+  r.generalised = t.value("generalised", false);
   r.grokked = t.value("grokked", false);
   r.success = t.value("success", false);
   r.params = optional_from<int64_t>(t, "params");

@@ -10,6 +10,7 @@
 #include <vector>
 
 #include "grokking/experiment/plan.h"
+#include "grokking/train/grok_events.h"
 
 namespace grok {
 
@@ -26,7 +27,10 @@ struct TrialRecord {
   // Results (from the trial's summary.json and history), when completed.
   std::optional<double> val_acc, best_val_acc;
   std::optional<int64_t> epoch_to_50, epoch_to_90, epoch_to_99;
-  bool grokked = false;  // val_acc >= threshold for `window` consecutive epochs
+  // grok_events.h: epoch_to_threshold follows --grokking_threshold (epoch_to_99 is fixed).
+  std::optional<int64_t> epoch_to_threshold, train_epoch_to_threshold, grokking_delay;
+  bool generalised = false;
+  bool grokked = false;  // generalised with a delay >= grok_min_delay
   bool success = false;  // final val_acc >= threshold (the reference's "success")
   std::optional<int64_t> params;
   std::optional<double> wall_s;
@@ -35,13 +39,13 @@ struct TrialRecord {
 // Reads a finished trial's results from its run directory. grok::Error naming the file if the
 // summary or history is missing or invalid.
 TrialRecord read_trial_results(const std::filesystem::path& run_dir, const Trial& trial,
-                               double threshold, int window);
+                               const GrokDefinition& definition);
 
 // The manifest document: settings, the teacher, and every trial's definition and record.
 nlohmann::ordered_json manifest_json(const std::filesystem::path& out,
                                      const std::vector<Trial>& plan,
-                                     const std::vector<TrialRecord>& records, double threshold,
-                                     int window);
+                                     const std::vector<TrialRecord>& records,
+                                     const GrokDefinition& definition);
 
 // The results fields of one manifest trial entry (val_acc, best_val_acc, epoch_to_*, grokked,
 // success, params, wall_s; absent or null fields stay unset). id, status and note are left

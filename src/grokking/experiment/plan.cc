@@ -301,6 +301,7 @@ nlohmann::json upgrade_plan(nlohmann::json plan) {
       if (!phase.contains("max_steps")) phase["max_steps"] = loop_defaults.max_steps;
       if (!phase.contains("eval_batch_size"))
         phase["eval_batch_size"] = loop_defaults.eval_batch_size;
+      if (!phase.contains("eval_train")) phase["eval_train"] = loop_defaults.eval_train;
     }
     if (trial.contains("distill") && trial["distill"].is_object()) {
       nlohmann::json& d = trial["distill"];

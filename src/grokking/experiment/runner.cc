@@ -87,8 +87,8 @@ class Runner {
   fs::path manifest_path() const { return options_.out / "manifest.json"; }
 
   void write_manifest() const {
-    write_json_file_atomic(manifest_path(), manifest_json(options_.out, plan_, records_,
-                                                          options_.threshold, options_.window));
+    write_json_file_atomic(manifest_path(),
+                           manifest_json(options_.out, plan_, records_, options_.grok));
   }
 
   int count(TrialStatus status) const {
@@ -194,7 +194,7 @@ class Runner {
     std::string event;
     if (code == 0) {
       try {
-        r = read_trial_results(dir, t, options_.threshold, options_.window);
+        r = read_trial_results(dir, t, options_.grok);
         wall_.push_back(started_[i].seconds());
         event = fmt::format("finished {}: val {:.2f}%, 99% at epoch {}, {:.0f} s", t.id,
                             100 * r.val_acc.value_or(0),

@@ -21,7 +21,7 @@ namespace grok {
 struct RunnerOptions {
   std::filesystem::path out;  // experiment directory
   double threshold = 0.99;    // grokking_threshold
-  int window = 10;            // grok_window
+  GrokDefinition grok;        // threshold (the same), grok_tolerance, grok_min_delay
   bool quiet = false;
   bool tensorboard = true;  // trials write TensorBoard event files
 };

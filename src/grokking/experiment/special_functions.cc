@@ -1,5 +1,6 @@
 #include "grokking/experiment/special_functions.h"
 
+#include <algorithm>
 #include <cmath>
 #include <limits>
 
@@ -62,6 +63,18 @@ double student_t_two_sided_p(double t, double df) {
 double student_t_cdf(double t, double df) {
   const double tail = 0.5 * student_t_two_sided_p(t, df);  // P(T >= |t|)
   return t > 0 ? 1.0 - tail : tail;
+}
+
+double student_t_quantile(double q, double df) {
+  if (!(q > 0 && q < 1 && df > 0)) return kNaN;
+  double lo = -1, hi = 1;  // widen until the bracket holds q (heavy tails at small df)
+  while (student_t_cdf(lo, df) > q) lo *= 2;
+  while (student_t_cdf(hi, df) < q) hi *= 2;
+  for (int i = 0; i < 200 && hi - lo > 1e-15 * std::max(1.0, std::abs(lo)); ++i) {
+    const double mid = 0.5 * (lo + hi);
+    (student_t_cdf(mid, df) < q ? lo : hi) = mid;
+  }
+  return 0.5 * (lo + hi);
 }
 
 }  // namespace grok

@@ -12,6 +12,10 @@ double regularized_incomplete_beta(double a, double b, double x);
 // P(T <= t) for Student's t with df > 0 degrees of freedom (df need not be an integer).
 double student_t_cdf(double t, double df);
 
+// The q-quantile of Student's t with df > 0 (q in (0, 1)): the t with student_t_cdf(t, df) = q,
+// found by bisection to double precision. NaN outside the domain.
+double student_t_quantile(double q, double df);
+
 // P(|T| >= |t|) = I_{df/(df+t²)}(df/2, 1/2), computed directly (no 1 − cdf cancellation).
 double student_t_two_sided_p(double t, double df);
 

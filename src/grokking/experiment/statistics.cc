@@ -6,6 +6,7 @@
 
 #include "grokking/core/error.h"
 #include "grokking/core/philox.h"
+#include "grokking/experiment/paired_tests.h"
 #include "grokking/experiment/special_functions.h"
 
 namespace grok {
@@ -61,8 +62,14 @@ Interval bootstrap_mean_ci(std::span<const double> x, const BootstrapOptions& op
   return {sorted_quantile(means, tail), sorted_quantile(means, 1.0 - tail)};
 }
 
+const char* to_string(IntervalMethod method) {
+  return method == IntervalMethod::kStudentT ? "t" : "percentile_bootstrap";
+}
+
 Summary summarize(std::span<const double> x, const BootstrapOptions& options) {
-  return {static_cast<int>(x.size()), mean(x), sample_sd(x), bootstrap_mean_ci(x, options)};
+  const Interval ci = options.method == IntervalMethod::kStudentT ? t_interval(x, options.level)
+                                                                  : bootstrap_mean_ci(x, options);
+  return {static_cast<int>(x.size()), mean(x), sample_sd(x), ci, options.method};
 }
 
 Interval wilson_interval(int successes, int n, double z) {
@@ -149,7 +156,20 @@ std::vector<double> holm_adjust(std::span<const double> p_values) {
 Comparison compare(std::span<const double> a, std::span<const double> b, bool paired,
                    const BootstrapOptions& options) {
   Comparison out;
-  if (paired) out.paired = paired_difference(a, b, options);
+  if (paired) {
+    PairedTests t;
+    t.difference = paired_difference(a, b, options);
+    const PairedTTest pt = paired_t_test(a, b);
+    t.t = pt.t;
+    t.df = pt.df;
+    t.p = pt.p;
+    const WilcoxonTest w = wilcoxon_signed_rank(a, b);
+    t.wilcoxon_nonzero = w.nonzero;
+    t.wilcoxon_statistic = w.statistic;
+    t.wilcoxon_p = w.p;
+    t.wilcoxon_exact = w.exact;
+    out.paired = t;
+  }
   out.welch = welch_t_test(a, b);
   out.hedges_g = hedges_g(a, b);
   return out;
@@ -157,7 +177,7 @@ Comparison compare(std::span<const double> a, std::span<const double> b, bool pa
 
 void adjust_holm(std::vector<Comparison>& comparisons) {
   std::vector<double> p;
-  for (const Comparison& c : comparisons) p.push_back(c.welch.p);
+  for (const Comparison& c : comparisons) p.push_back(c.p());
   const std::vector<double> adjusted = holm_adjust(p);
   for (std::size_t i = 0; i < comparisons.size(); ++i) comparisons[i].p_holm = adjusted[i];
 }

@@ -1,7 +1,9 @@
-// Statistics across the repeats of an experiment (issue 6): mean ± sd with a 95 % percentile
-// bootstrap interval, a Wilson interval for the fraction grokked, epoch statistics with
-// censored runs counted, and comparisons between configurations (paired differences with a
-// bootstrap interval, Welch's t-test, Hedges' g, Holm's correction across comparisons).
+// Statistics across the repeats of an experiment (issues 6, 16): mean ± sd with a 95 %
+// Student-t interval (honest at small n; the percentile bootstrap stays available by name), a
+// Wilson interval for the fraction grokked, epoch statistics with censored runs counted, and
+// comparisons between configurations: paired by seed, the paired t-test and Wilcoxon's
+// signed-rank test (paired_tests.h) on the differences; unpaired, Welch's t-test; Hedges' g,
+// Holm's correction across comparisons.
 // Deterministic: bootstrap resamples come from Philox keyed by a seed. Undefined values (an
 // empty group, an sd of one value) are NaN; writers turn non-finite numbers into JSON null.
 // Not the manifest, nor the grouping of trials into configurations (the runner's).
@@ -28,7 +30,15 @@ double mean(std::span<const double> x);
 // Sample standard deviation (divisor n − 1); NaN if n < 2.
 double sample_sd(std::span<const double> x);
 
+// How summarize() builds the interval of a mean.
+enum class IntervalMethod {
+  kStudentT,             // mean ± t·sd/√n (paired_tests.h t_interval); the default
+  kPercentileBootstrap,  // bootstrap_mean_ci: [min, max] at n = 3, under-covers at small n
+};
+const char* to_string(IntervalMethod method);  // "t" | "percentile_bootstrap"
+
 struct BootstrapOptions {
+  IntervalMethod method = IntervalMethod::kStudentT;
   int resamples = 10000;
   double level = 0.95;
   uint64_t seed = 0;  // the resampling stream: the same seed gives the same interval
@@ -44,7 +54,8 @@ struct Summary {
   int n = 0;
   double mean = std::numeric_limits<double>::quiet_NaN();
   double sd = std::numeric_limits<double>::quiet_NaN();
-  Interval ci;  // bootstrap interval of the mean
+  Interval ci;  // interval of the mean, by BootstrapOptions::method
+  IntervalMethod method = IntervalMethod::kStudentT;
 };
 Summary summarize(std::span<const double> x, const BootstrapOptions& options = {});
 
@@ -75,7 +86,7 @@ EventTimes summarize_event_times(std::span<const std::optional<double>> times,
                                  const BootstrapOptions& options = {});
 
 // Differences a_i − b_i of paired observations (the same seed in two configurations): their
-// mean, sd and bootstrap interval. Throws grok::Error unless the sizes match.
+// mean, sd and interval (summarize). Throws grok::Error unless the sizes match.
 Summary paired_difference(std::span<const double> a, std::span<const double> b,
                           const BootstrapOptions& options = {});
 
@@ -101,17 +112,29 @@ double hedges_g(std::span<const double> a, std::span<const double> b);
 // entries stay NaN and do not count in m.
 std::vector<double> holm_adjust(std::span<const double> p_values);
 
+struct PairedTests {
+  Summary difference;                                                  // a_i − b_i
+  double t = std::numeric_limits<double>::quiet_NaN(), df = t, p = t;  // paired t-test
+  int wilcoxon_nonzero = 0;
+  double wilcoxon_statistic = std::numeric_limits<double>::quiet_NaN();  // min(W+, W−)
+  double wilcoxon_p = wilcoxon_statistic;
+  bool wilcoxon_exact = false;
+};
+
 // One configuration against another (a strategy vs its control, or two strategies).
 struct Comparison {
-  std::optional<Summary> paired;  // a_i − b_i when the samples are paired (same size)
-  WelchTest welch;
+  std::optional<PairedTests> paired;  // when the samples are paired by seed (same size)
+  WelchTest welch;                    // computed either way; the test of unpaired samples
   double hedges_g = std::numeric_limits<double>::quiet_NaN();
+  // The test the family is corrected over: the paired t-test when paired, else Welch.
+  double p() const { return paired ? paired->p : welch.p; }
+  const char* test() const { return paired ? "paired_t" : "welch"; }
   double p_holm = std::numeric_limits<double>::quiet_NaN();  // set by adjust_holm
 };
 // `paired`: a[i] and b[i] share a seed (the sizes must match).
 Comparison compare(std::span<const double> a, std::span<const double> b, bool paired,
                    const BootstrapOptions& options = {});
-// Sets p_holm of each comparison from the Welch p-values of all of them (one family).
+// Sets p_holm of each comparison from the p() of all of them (one family).
 void adjust_holm(std::vector<Comparison>& comparisons);
 
 }  // namespace grok

@@ -1,6 +1,7 @@
 #include "grokking/report/mechanistic_report.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <cmath>
 #include <limits>
@@ -40,10 +41,38 @@ const HiddenStateAnalysis* find_state(const ModelAnalysis& m, const std::string&
   return nullptr;
 }
 
-double cka_of(const ModelAnalysis& m, const std::string& state) {
+const CkaEntry* cka_entry(const ModelAnalysis& m, const std::string& state) {
   for (const auto& c : m.cka_vs_reference)
-    if (c.state == state) return c.cka;
-  return kMissing;
+    if (c.state == state) return &c;
+  return nullptr;
+}
+double cka_of(const ModelAnalysis& m, const std::string& state) {
+  const CkaEntry* c = cka_entry(m, state);
+  return c ? c->cka : kMissing;
+}
+double chance_of(const ModelAnalysis& m, const std::string& state) {
+  const CkaEntry* c = cka_entry(m, state);
+  return c ? c->chance : kMissing;
+}
+
+// "multiplicative (discrete log, g = 5)" or "additive".
+std::string basis_name(const AnalysisResult& r) {
+  return r.basis == FourierBasis::kMultiplicative
+             ? fmt::format("multiplicative (discrete log, g = {})", r.generator)
+             : "additive";
+}
+
+// The Gini rows: the embedding's and each sublayer output's, by name.
+std::vector<std::string> spectrum_names(const ModelAnalysis& m) {
+  std::vector<std::string> names = {"embedding"};
+  for (const auto& s : m.sublayer_fourier) names.push_back(s.name);
+  return names;
+}
+const FourierSpectrum* spectrum_of(const ModelAnalysis& m, const std::string& name) {
+  if (name == "embedding") return &m.fourier;
+  for (const auto& s : m.sublayer_fourier)
+    if (s.name == name) return &s.spectrum;
+  return nullptr;
 }
 
 // Mean over query positions of ln(i + 1): the entropy of uniform causal attention.
@@ -78,10 +107,12 @@ Table mechanistic_table(const AnalysisResult& result,
   Table table;
   table.caption = fmt::format(
       "Mechanistic measures on the validation split ({} of {} examples) of the teacher and the "
-      "repeat-0 students and controls: CKA against the teacher and effective rank per hidden "
-      "state, attention entropy per layer in nats, and the Gini coefficient of the embedding's "
-      "Fourier spectrum.",
-      result.examples, result.val_size);
+      "repeat-0 students and controls: debiased linear CKA against the teacher per hidden state "
+      "with its chance level (the same measure between untrained models of the two shapes), "
+      "effective rank per hidden state, attention entropy per layer in nats, and the Gini "
+      "coefficient and key frequencies of the Fourier spectra (embedding; attention and MLP "
+      "outputs over the whole grid) in the {} basis.",
+      result.examples, result.val_size, basis_name(result));
   table.label = "tab:mechanistic";
   table.header = {"measure"};
   table.align = {Align::kLeft};
@@ -96,10 +127,14 @@ Table mechanistic_table(const AnalysisResult& result,
   };
   const ModelAnalysis& teacher = result.models[0];
   row("val accuracy (%)", [&](std::size_t m) { return number(100 * result.models[m].val_acc, 2); });
-  for (const auto& h : teacher.hidden_states)
+  for (const auto& h : teacher.hidden_states) {
     row("CKA " + h.name, [&](std::size_t m) {
       return m == 0 ? std::string("1") : number(cka_of(result.models[m], h.name), 3);
     });
+    row("  chance (untrained)", [&](std::size_t m) {
+      return m == 0 ? std::string() : number(chance_of(result.models[m], h.name), 3);
+    });
+  }
   for (const auto& h : teacher.hidden_states)
     row("eff. rank " + h.name, [&](std::size_t m) {
       const auto* s = find_state(result.models[m], h.name);
@@ -110,7 +145,16 @@ Table mechanistic_table(const AnalysisResult& result,
       const auto& a = result.models[m].attention;
       return l < a.size() ? number(a[l].mean_nats, 3) : std::string();
     });
-  row("Fourier Gini", [&](std::size_t m) { return number(result.models[m].fourier.gini, 3); });
+  const std::string basis = result.basis == FourierBasis::kMultiplicative ? "mult." : "add.";
+  for (const std::string& name : spectrum_names(teacher)) {
+    row(fmt::format("Fourier Gini {} ({})", name, basis), [&](std::size_t m) {
+      const FourierSpectrum* f = spectrum_of(result.models[m], name);
+      return f ? number(f->gini, 3) : std::string();
+    });
+  }
+  row(fmt::format("key frequencies embedding ({})", basis), [&](std::size_t m) {
+    return fmt::format("{}", fmt::join(result.models[m].fourier.key_frequencies, " "));
+  });
   return table;
 }
 
@@ -143,10 +187,17 @@ MechanisticReport mechanistic_report(const ExperimentData& data, const fs::path&
   std::vector<std::string> columns = {"state"};
   for (const ReportTrial* t : models) columns.push_back(column_name(t->label));
   DataFile file(columns);
-  file.add_block("linear CKA against the teacher (validation split)");
+  file.add_block("debiased linear CKA against the teacher (validation split)");
   for (const auto& h : teacher.hidden_states) {
     std::vector<double> v;
     for (const auto& m : result.models) v.push_back(&m == &teacher ? 1.0 : cka_of(m, h.name));
+    file.add_row(h.name, v);
+  }
+  file.add_block("chance level: debiased CKA between untrained models of the same shapes");
+  for (const auto& h : teacher.hidden_states) {
+    std::vector<double> v;
+    for (const auto& m : result.models)
+      v.push_back(&m == &teacher ? kMissing : chance_of(m, h.name));
     file.add_row(h.name, v);
   }
   file.add_block("effective rank of each hidden state");
@@ -165,6 +216,15 @@ MechanisticReport mechanistic_report(const ExperimentData& data, const fs::path&
       v.push_back(l < m.attention.size() ? m.attention[l].mean_nats : kMissing);
     file.add_row(fmt::format("layer{}", l + 1), v);
   }
+  file.add_block("Fourier Gini per representation, " + basis_name(result) + " basis");
+  for (const std::string& name : spectrum_names(teacher)) {
+    std::vector<double> v;
+    for (const auto& m : result.models) {
+      const FourierSpectrum* sp = spectrum_of(m, name);
+      v.push_back(sp ? sp->gini : kMissing);
+    }
+    file.add_row(name, v);
+  }
   const std::string stem = report.figure.stem;
   write_file_atomic(dir / (stem + ".dat"), file.text());
 
@@ -179,23 +239,33 @@ MechanisticReport mechanistic_report(const ExperimentData& data, const fs::path&
   };
   const double bound = uniform_causal_entropy(teacher.config.seq_len);
   std::string b = fmt::format(
-      "  set multiplot layout 2,2 title {} font \",13\"\n",
+      "  set multiplot layout 2,3 title {} font \",13\"\n",
       gnuplot_string(fmt::format("mechanistic measures on the validation split (seed {} models, "
                                  "{} examples)",
                                  models[0]->seed, result.examples)));
   b += "  set style data histogram\n  set style histogram clustered gap 1\n";
   b += "  set style fill solid 0.85 border rgb \"#333333\"\n  set boxwidth 0.9\n";
   b += "  set xtics rotate by 25 right scale 0\n  set grid noxtics ytics\n  set key off\n";
-  b += "  set title \"linear CKA with the teacher per hidden state\"\n";
-  b += "  set ylabel \"CKA (1 = same representation)\"\n  set yrange [0:1.05]\n";
-  b += bars(0, 1) + "\n";
+  b += "  set title \"debiased CKA with the teacher (solid), chance level (hatched)\"\n";
+  b += "  set ylabel \"CKA (1 = same representation, 0 = unrelated)\"\n";
+  b += "  set yrange [-0.1:1.05]\n";
+  b += bars(0, 1);
+  // The chance level of each model: a hatched bar of its colour after the solid ones.
+  for (std::size_t m = 1; m < models.size(); ++m)
+    b += fmt::format(", \\\n       \"\" index 1 using {} fs pattern 4 lc rgb \"{}\" notitle", m + 2,
+                     strategy_colour(models[m]->colour_key));
+  b += "\n";
   b += "  set title \"effective rank per hidden state\"\n";
   b += "  set ylabel \"effective rank (dimensions)\"\n  set yrange [0:*]\n";
-  b += bars(1, 0) + "\n";
+  b += bars(2, 0) + "\n";
   b += "  set title \"attention entropy per layer\"\n  set ylabel \"entropy (nats)\"\n";
   b += fmt::format("  set yrange [0:{}]\n", std::max(bound, 0.1) * 1.15);
-  b += bars(2, 0) +
+  b += bars(3, 0) +
        fmt::format(", \\\n       {} with lines dt 2 lw 2 lc rgb \"#CC0000\" notitle\n", bound);
+  b += fmt::format("  set title {}\n",
+                   gnuplot_string("Fourier Gini, " + basis_name(result) + " basis"));
+  b += "  set ylabel \"Gini of the spectrum (0 = flat)\"\n  set yrange [0:1]\n";
+  b += bars(4, 0) + "\n";
   // The fourth panel is the legend.
   b += "  unset title\n  unset border\n  unset tics\n  unset xlabel\n  unset ylabel\n";
   b += "  unset grid\n  set xrange [0:1]\n  set yrange [0:1]\n  set style data lines\n";
@@ -207,12 +277,14 @@ MechanisticReport mechanistic_report(const ExperimentData& data, const fs::path&
                    gnuplot_string(fmt::format("uniform causal attention ({:.4f} nats)", bound)));
   b += "  unset multiplot\n";
   render_figure(dir, stem, "mechanistic measures of the teacher and the repeat-0 students", b,
-                {1200, 900});
+                {1650, 900});
   report.figure.caption = fmt::format(
-      "Linear CKA with the teacher and effective rank of each hidden state, and mean attention "
-      "entropy per layer (dashed: uniform causal attention, {:.4f} nats), of the seed-{} teacher, "
-      "students and controls on the {} validation examples.",
-      bound, models[0]->seed, result.examples);
+      "Debiased linear CKA with the teacher (hatched: the same between untrained models of the "
+      "same shapes) and effective rank of each hidden state, mean attention entropy per layer "
+      "(dashed: uniform causal attention, {:.4f} nats), and the Gini of the Fourier spectra in "
+      "the {} basis, of the seed-{} teacher, students and controls on the {} validation "
+      "examples.",
+      bound, basis_name(result), models[0]->seed, result.examples);
   return report;
 }
 

@@ -24,6 +24,16 @@ const nlohmann::json& element(const nlohmann::json& j, std::size_t i) {
   return j.is_array() && i < j.size() ? j[i] : null;
 }
 
+// The epoch metric of statistics.json ("epoch_to_99" for threshold 0.99) and its label.
+std::string epoch_key(const nlohmann::json& statistics) {
+  const auto& k = field(field(statistics, "grokking"), "epoch_metric");
+  return k.is_string() ? k.get<std::string>() : "epoch_to_99";
+}
+std::string epoch_label(const nlohmann::json& statistics) {
+  const auto& t = field(field(statistics, "grokking"), "threshold");
+  return fmt::format("{:g} %", t.is_number() ? 100 * t.get<double>() : 99.0);
+}
+
 }  // namespace
 
 std::string table_number(const nlohmann::json& value, int decimals, double scale) {
@@ -70,15 +80,31 @@ std::optional<Table> configurations_table(const ExperimentData& data) {
   const nlohmann::json& configurations = field(data.statistics, "configurations");
   if (!configurations.is_array() || configurations.empty()) return std::nullopt;
   Table t;
-  t.caption =
-      "Each configuration across its repeats (statistics.json): final validation accuracy "
-      "(mean, sd, 95 % bootstrap interval of the mean), epochs to 99 % over the runs that "
-      "reached it, runs grokked with a Wilson 95 % interval, parameters and mean wall time.";
+  const std::string key = epoch_key(data.statistics), pct = epoch_label(data.statistics);
+  t.caption = fmt::format(
+      "Each configuration across its repeats (statistics.json; n = completed runs): final "
+      "validation accuracy (mean, sd, 95 % Student-t interval of the mean), epochs to {0} over "
+      "the runs that reached it (the others censored), the grokking delay (epochs from train "
+      "to val reaching {0}), runs generalised and grokked (docs/ANALYSIS.md) with a Wilson "
+      "95 % interval for grokked, parameters and mean wall time.",
+      pct);
   t.label = "tab:configurations";
-  t.header = {
-      "configuration", "parameters",   "runs",           "final val acc (%)", "sd",
-      "95 % CI low",   "95 % CI high", "epochs to 99 %", "sd epochs",         "reached 99 %",
-      "grokked",       "Wilson low",   "Wilson high",    "wall time (s)"};
+  t.header = {"configuration",
+              "parameters",
+              "n",
+              "final val acc (%)",
+              "sd",
+              "95 % CI low",
+              "95 % CI high",
+              "epochs to " + pct,
+              "sd epochs",
+              "reached " + pct,
+              "delay",
+              "generalised",
+              "grokked",
+              "Wilson low",
+              "Wilson high",
+              "wall time (s)"};
   t.align.assign(t.header.size(), Align::kRight);
   t.align[0] = Align::kLeft;
   for (const auto& c : configurations) {
@@ -95,7 +121,8 @@ std::optional<Table> configurations_table(const ExperimentData& data) {
       }
     }
     const auto& acc = field(c, "final_val_acc");
-    const auto& epochs = field(c, "epoch_to_99");
+    const auto& epochs = field(c, key.c_str());
+    const auto& delay = field(field(c, "grokking_delay"), "reached");
     const auto& reached = field(epochs, "reached");
     const auto& grokked = field(c, "grokked");
     auto count = [](const nlohmann::json& j) {
@@ -108,6 +135,9 @@ std::optional<Table> configurations_table(const ExperimentData& data) {
                table_number(element(field(acc, "ci95"), 1), 2, 100),
                table_number(field(reached, "mean"), 1), table_number(field(reached, "sd"), 1),
                fmt::format("{}/{}", count(field(reached, "n")), count(field(epochs, "runs"))),
+               table_number(field(delay, "mean"), 1),
+               fmt::format("{}/{}", count(field(field(c, "generalised"), "count")),
+                           count(field(field(c, "generalised"), "n"))),
                fmt::format("{}/{}", count(field(grokked, "count")), count(field(grokked, "n"))),
                table_number(element(field(grokked, "wilson95"), 0), 2),
                table_number(element(field(grokked, "wilson95"), 1), 2),
@@ -120,35 +150,40 @@ std::optional<Table> comparisons_table(const ExperimentData& data) {
   const nlohmann::json& comparisons = field(data.statistics, "comparisons");
   if (!comparisons.is_object()) return std::nullopt;
   Table t;
-  t.caption =
-      "Comparisons between configurations (statistics.json): paired difference a − b over the "
-      "seeds both completed (final validation accuracy in percentage points; epochs to 99 % "
-      "over seeds where both reached it) with its 95 % bootstrap interval, Welch's t-test, "
-      "Holm-corrected p within each metric, and Hedges' g.";
+  const std::string key = epoch_key(data.statistics), pct = epoch_label(data.statistics);
+  t.caption = fmt::format(
+      "Comparisons between configurations (statistics.json), paired by seed: the difference "
+      "a − b over the n seeds both completed (final validation accuracy in percentage points; "
+      "epochs to {} over seeds where both reached it) with its 95 % Student-t interval, the "
+      "paired t-test and Wilcoxon's signed-rank test, Holm-corrected paired-t p within each "
+      "metric, and Hedges' g.",
+      pct);
   t.label = "tab:comparisons";
-  t.header = {"metric",       "a",          "b",           "comparison",
-              "paired seeds", "mean a − b", "95 % CI low", "95 % CI high",
-              "Welch t",      "p",          "Holm p",      "Hedges g"};
+  t.header = {"metric",       "a",        "b", "comparison", "n",      "mean a − b", "95 % CI low",
+              "95 % CI high", "paired t", "p", "Wilcoxon p", "Holm p", "Hedges g"};
   t.align.assign(t.header.size(), Align::kRight);
   for (int i = 0; i < 4; ++i) t.align[static_cast<std::size_t>(i)] = Align::kLeft;
+  const std::string epoch_name = "epochs to " + pct;
   for (const auto& [metric, label, scale, decimals] :
-       {std::tuple{"final_val_acc", "final val acc (pp)", 100.0, 2},
-        std::tuple{"epoch_to_99", "epochs to 99 %", 1.0, 1}}) {
-    const auto& list = field(comparisons, metric);
+       {std::tuple{std::string("final_val_acc"), std::string("final val acc (pp)"), 100.0, 2},
+        std::tuple{key, epoch_name, 1.0, 1}}) {
+    const auto& list = field(comparisons, metric.c_str());
     if (!list.is_array()) continue;
     for (const auto& c : list) {
       auto text = [&](const char* name) {
         return field(c, name).is_string() ? field(c, name).get<std::string>() : std::string();
       };
       const auto& diff = field(c, "difference");
-      const auto& welch = field(c, "welch");
+      const bool paired = field(c, "paired_t").is_object();
+      const auto& test = paired ? field(c, "paired_t") : field(c, "welch");
       t.add_row({label, text("a"), text("b"),
                  text("kind") == "vs_control" ? "vs control" : "between strategies",
                  field(c, "paired_seeds").is_number() ? field(c, "paired_seeds").dump() : "",
                  table_number(field(diff, "mean"), decimals, scale),
                  table_number(element(field(diff, "ci95"), 0), decimals, scale),
                  table_number(element(field(diff, "ci95"), 1), decimals, scale),
-                 table_number(field(welch, "t"), 2), table_number(field(welch, "p"), 4),
+                 table_number(field(test, "t"), 2), table_number(field(test, "p"), 4),
+                 table_number(field(field(c, "wilcoxon"), "p"), 4),
                  table_number(field(c, "p_holm"), 4), table_number(field(c, "hedges_g"), 2)});
     }
   }

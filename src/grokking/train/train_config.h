@@ -23,6 +23,10 @@ struct LoopConfig {
   int batch_size = 512;
   int64_t max_steps = 0;  // 0: no limit
   int eval_batch_size = 512;
+  // Also evaluate the training split in inference mode after each epoch (history columns
+  // train_eval_loss, train_eval_acc): train_acc is the running training-mode accuracy (dropout
+  // on), which lags; the grokking delay (grok_events.h) uses this column when present.
+  bool eval_train = false;
 
   template <typename V>
   void visit(V& v) {
@@ -32,6 +36,9 @@ struct LoopConfig {
       {.name = "max_steps", .help = "stop after this many steps (0: no limit)", .min = 0});
     v(eval_batch_size,
       {.name = "eval_batch_size", .help = "examples per evaluation pass", .min = 1});
+    v(eval_train, {.name = "eval_train",
+                   .help = "also evaluate the training split in inference mode each epoch "
+                           "(history: train_eval_loss, train_eval_acc)"});
   }
   bool operator==(const LoopConfig&) const = default;
 };

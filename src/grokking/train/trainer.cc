@@ -39,9 +39,13 @@ double l2_norm(const TensorLayout& layout, const float* params) {
   return std::sqrt(sum);
 }
 
-std::vector<std::string> history_columns(const Objective& objective) {
+std::vector<std::string> history_columns(const Objective& objective, bool eval_train) {
   std::vector<std::string> columns = {"step",     "epoch",   "train_loss", "train_acc",
                                       "val_loss", "val_acc", "lr",         "weight_norm"};
+  if (eval_train) {
+    columns.push_back("train_eval_loss");
+    columns.push_back("train_eval_acc");
+  }
   for (const auto& name : objective.component_names()) columns.push_back(name);
   columns.push_back("elapsed_s");
   return columns;
@@ -137,7 +141,7 @@ TrainingRun::TrainingRun(const TrainerSetup& setup, const Split& split)
              &world_),
       batch_tokens_(int64_t{batch_size_} * config_.model.seq_len),
       batch_labels_(batch_size_),
-      history_(history_columns(objective_)) {
+      history_(history_columns(objective_, config_.loop.eval_train)) {
   init_params(config_.model, layout_, config_.seed, params_.data());
   optimizer_ = make_optimizer(config_.optimizer, layout_);
   groups_ = {{"", &layout_, params_.data(), optimizer_.get()}};
@@ -273,6 +277,12 @@ void TrainingRun::end_epoch() {
       {"lr", scheduled_lr(config_.optimizer, state_.step)},
       {"weight_norm", l2_norm(layout_, params_.data())},
       {"elapsed_s", elapsed_before_ + wall_.seconds()}};
+  if (config_.loop.eval_train) {
+    const LossSum train_sum = model_.evaluate(params_.data(), split_.train, eval_chunk_);
+    const double n_train = std::max(1, split_.train.size());
+    row["train_eval_loss"] = train_sum.loss / n_train;
+    row["train_eval_acc"] = static_cast<double>(train_sum.correct) / n_train;
+  }
   const auto names = objective_.component_names();
   for (std::size_t c = 0; c < names.size(); ++c) row[names[c]] = state_.component_sums[c] / seen;
   history_.append(row);
