@@ -13,6 +13,7 @@
 #include "grokking/core/error.h"
 #include "grokking/core/gemm.h"
 #include "grokking/core/options.h"
+#include "grokking/train/stop_signal.h"
 
 namespace {
 
@@ -74,6 +75,7 @@ static void choose_openmp_wait_policy(char** argv) {
 
 int main(int argc, char** argv) {
   choose_openmp_wait_policy(argv);
+  grok::start_signal_thread();  // before any other thread: stop signals go to it alone
   if (argc < 2 || std::strcmp(argv[1], "help") == 0 || std::strcmp(argv[1], "--help") == 0 ||
       std::strcmp(argv[1], "-h") == 0) {
     if (argc >= 3 && std::strcmp(argv[1], "help") == 0) {

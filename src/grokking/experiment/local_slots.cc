@@ -12,6 +12,7 @@
 
 #include "grokking/core/error.h"
 #include "grokking/experiment/trial_slots.h"
+#include "grokking/train/stop_signal.h"
 
 extern char** environ;
 
@@ -57,6 +58,7 @@ std::string LocalSlots::start(std::size_t index, const std::vector<std::string>&
   if (pid < 0) throw Error(fmt::format("cannot start a trial: fork: {}", std::strerror(errno)));
   if (pid == 0) {  // the child: only async-signal-safe calls until exec
     setpgid(0, 0);
+    unblock_stop_signals();  // the runner receives them on a thread of its own
     prctl(PR_SET_PDEATHSIG, SIGTERM);
     if (getppid() != parent) _exit(kExitSigterm);  // the runner died before prctl
     const int fd = open(log.c_str(), O_WRONLY | O_CREAT | O_APPEND, 0644);

@@ -13,6 +13,7 @@
 #include "grokking/core/atomic_file.h"
 #include "grokking/core/error.h"
 #include "grokking/report/plot_style.h"
+#include "grokking/train/stop_signal.h"
 
 namespace grok {
 namespace fs = std::filesystem;
@@ -83,6 +84,7 @@ int run_in_dir(const fs::path& program, const fs::path& dir, const std::string& 
   if (pid < 0) throw Error(fmt::format("fork for gnuplot failed: {}", std::strerror(errno)));
   if (pid == 0) {
     // Child: only async-signal-safe calls until exec.
+    unblock_stop_signals();  // this program receives them on a thread of its own
     if (::chdir(dir.c_str()) != 0) ::_exit(126);
     const int fd = ::open(log.c_str(), O_WRONLY | O_CREAT | O_TRUNC, 0644);
     if (fd < 0) ::_exit(126);
