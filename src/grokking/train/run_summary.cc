@@ -40,6 +40,8 @@ nlohmann::ordered_json run_summary(const History& history, const RunFacts& facts
       {"threads", facts.threads},
       {"shards", facts.shards},
       {"ranks", facts.ranks},
+      {"exchange_s_per_step",
+       facts.steps_this_process > 0 ? facts.exchange_s / facts.steps_this_process : 0.0},
       {"gemm_gflop", gflop},
       {"gemm_gflop_per_epoch",
        facts.epochs_this_process > 0 ? gflop / facts.epochs_this_process : 0.0},

@@ -24,6 +24,7 @@ struct RunFacts {
   int shards = 1;                  // per rank
   int ranks = 1;                   // MPI ranks sharing each step (sharded_model.h)
   double gemm_flops = 0;           // this process's matrix products (model/flops.h)
+  double exchange_s = 0;           // MPI ranks: seconds spent summing gradients across ranks
   std::string precision = "fp32";  // of the GEMM operands
 };
 

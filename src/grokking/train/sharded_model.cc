@@ -7,6 +7,7 @@
 
 #include "grokking/core/error.h"
 #include "grokking/core/gemm.h"
+#include "grokking/core/timer.h"
 #include "grokking/model/rows.h"
 
 namespace grok {
@@ -140,6 +141,7 @@ ObjectiveSums ShardedModel::train_step(const float* params, const int32_t* token
     if (extra_size > 0) add_into(extra_target, shard_extra_[s - 1]);
   }
   if (distributed()) {
+    const Stopwatch exchange_clock;
     world_->sum_in_rank_order(rank_grads_.data(), rank_grads_.size(), gather_scratch_);
     add_into(grads, rank_grads_);
     if (extra_size > 0) {
@@ -147,6 +149,7 @@ ObjectiveSums ShardedModel::train_step(const float* params, const int32_t* token
       add_into(objective.extra_grads(), rank_extra_);
     }
     exchange(parts, objective.component_names().size());
+    exchange_seconds_ += exchange_clock.seconds();
   }
   ObjectiveSums sums;
   for (const ObjectiveSums& part : parts) {

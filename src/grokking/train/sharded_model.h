@@ -66,6 +66,8 @@ class ShardedModel {
   // GEMM FLOPs of every step and evaluation so far (model/flops.h: as this rank's shards ran
   // them).
   double gemm_flops() const { return gemm_flops_; }
+  // Seconds spent exchanging gradients and sums with the other ranks (0 without MPI).
+  double exchange_seconds() const { return exchange_seconds_; }
 
  private:
   // fn(s) for every shard s < count, each on its own thread when count > 1.
@@ -84,6 +86,7 @@ class ShardedModel {
   const MpiWorld* world_ = nullptr;
   int shard_capacity_ = 0;
   double gemm_flops_ = 0;
+  double exchange_seconds_ = 0;
   std::vector<Transformer<float>> replicas_;
   std::vector<Buffer<float>> d_logits_;     // per shard [capacity, C]
   std::vector<Buffer<float>> shard_grads_;  // shards 1..: their gradients before the sum

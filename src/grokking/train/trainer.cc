@@ -316,6 +316,7 @@ nlohmann::ordered_json TrainingRun::summary() const {
   facts.shards = model_.shards();
   facts.ranks = world_.size();
   facts.gemm_flops = model_.gemm_flops();
+  facts.exchange_s = model_.exchange_seconds();
   facts.precision = to_string(config_.precision);
   nlohmann::ordered_json s = run_summary(history_, facts);
   if (!setup_.extra_metadata.is_null()) s["run"] = setup_.extra_metadata;
