@@ -17,6 +17,7 @@ enum class RngPurpose : uint32_t {
   kDropout = 3,
   kProjectorInit = 4,
   kBootstrap = 5,
+  kLabelNoise = 6,
   kTest = 99,
 };
 
