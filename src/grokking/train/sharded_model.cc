@@ -145,7 +145,7 @@ SharedPrefix<float> ShardedModel::run_prefixes(const float* params, const Datase
 }
 
 LossSum ShardedModel::evaluate(const float* params, const Dataset& data, int chunk,
-                               float* logits_out) {
+                               float* logits_out, Loss loss) {
   const int piece = std::min(chunk, shard_capacity_);
   const int pieces = (data.size() + piece - 1) / piece;
   const int count = std::min(shards(), std::max(1, pieces));
@@ -165,7 +165,7 @@ LossSum ShardedModel::evaluate(const float* params, const Dataset& data, int chu
           prefix.length > 0 ? replicas_[s].forward_after_prefix(params, tokens, size, piece_prefix)
                             : replicas_[s].forward(params, tokens, size, {});
       parts[i] =
-          softmax_cross_entropy(logits, data.labels.data() + begin, size, classes, nullptr, 1.0);
+          cross_entropy(loss, logits, data.labels.data() + begin, size, classes, nullptr, 1.0);
       if (logits_out != nullptr)
         std::copy_n(logits, int64_t{size} * classes, logits_out + int64_t{begin} * classes);
     }
@@ -174,6 +174,7 @@ LossSum ShardedModel::evaluate(const float* params, const Dataset& data, int chu
   for (const LossSum& part : parts) {
     total.loss += part.loss;
     total.correct += part.correct;
+    total.collapsed += part.collapsed;
   }
   return total;
 }

@@ -14,15 +14,18 @@
 #include "grokking/data/task_config.h"
 #include "grokking/model/model_config.h"
 #include "grokking/optim/optimizer_config.h"
+#include "grokking/train/cross_entropy.h"
 
 namespace grok {
 
-// How long a run trains and in what batches.
+// How long a run trains and in what batches, from which initial scale, on which loss.
 struct LoopConfig {
   int epochs = 150;
   int batch_size = 512;
   int64_t max_steps = 0;  // 0: no limit
   int eval_batch_size = 512;
+  Loss loss = Loss::kSoftmax;  // cross_entropy.h (training from labels and validation)
+  double init_scale = 1.0;     // Omnigrok's α: every initial weight multiplied by it
 
   template <typename V>
   void visit(V& v) {
@@ -32,6 +35,16 @@ struct LoopConfig {
       {.name = "max_steps", .help = "stop after this many steps (0: no limit)", .min = 0});
     v(eval_batch_size,
       {.name = "eval_batch_size", .help = "examples per evaluation pass", .min = 1});
+    // Left out of the JSON form at their defaults, so that metadata stays as before.
+    v(loss, {.name = "loss",
+             .help = "cross-entropy: softmax, stablemax (Prieto et al. 2025) or softmax64 "
+                     "(softmax in double precision)",
+             .json_unless = "softmax"});
+    v(init_scale, {.name = "init_scale",
+                   .help = "multiply every initial weight by this (Omnigrok's alpha)",
+                   .min = 0,
+                   .min_open = true,
+                   .json_unless = "1.0"});
   }
   bool operator==(const LoopConfig&) const = default;
 };
