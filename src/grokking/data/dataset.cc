@@ -44,13 +44,7 @@ void add_label_noise(const TaskConfig& config, int symbols, Split& split) {
   split.val.true_labels = split.val.labels;
   const auto k =
       static_cast<std::size_t>(std::floor(config.label_noise * static_cast<double>(train.size())));
-  const Philox rng(config.split_seed, RngPurpose::kLabelNoise, 0);
-  uint64_t word = 0;
-  PhiloxBlock block{};
-  auto next_u32 = [&] {
-    if (word % 4 == 0) block = rng.block(word / 4);
-    return block[word++ % 4];
-  };
+  PhiloxWords next_u32(Philox(config.split_seed, RngPurpose::kLabelNoise, 0));
   std::vector<int32_t> rows(static_cast<std::size_t>(train.size()));
   std::iota(rows.begin(), rows.end(), 0);
   fisher_yates(rows, next_u32);
