@@ -1,5 +1,6 @@
 # Every recipe preset (configs/presets/*.yaml) loads, names its source in its header, and
-# trains for an epoch on a tiny shape; its options reach the saved config.yaml.
+# trains for an epoch on a tiny shape; its options reach the saved config.yaml. The
+# comparison's experiment config (configs/accelerators.yaml) runs, and its table script reads it.
 source "$(dirname "$0")/lib/common.sh"
 presets=("$GROK_SOURCE_DIR"/configs/presets/*.yaml)
 [ ${#presets[@]} -ge 4 ] || fail "expected at least 4 presets, found ${#presets[@]}"
@@ -29,4 +30,13 @@ for k, v in preset.items():
     assert float(saved[k]) == float(v) if v.replace('.', '').isdigit() else saved[k].strip('"\'') == v, (k, v, saved[k])
 PY
 done
+
+# The comparison's experiment config runs (tiny here) with an arm's teacher option, which
+# reaches the teacher's trial and config.
+expect_exit 0 "$GROKKING" experiment --config "$GROK_SOURCE_DIR/configs/accelerators.yaml" \
+  --out "$WORK/acc" --p 11 --base_dim 16 --base_depth 1 --teacher_epochs 2 --repeats 1 \
+  --jobs 1 --no_tensorboard --teacher_grokfast ema
+grep -q "^grokfast: ema" "$WORK/acc/s42/teacher/config.yaml" || fail "the arm's option is lost"
+python3 "$GROK_SOURCE_DIR/scripts/accelerator_table.py" "$WORK" >"$WORK/table.md"
+expect_in "$WORK/table.md" "| acc | 1 | "
 echo PASS
