@@ -7,6 +7,7 @@
 
 #include "grokking/core/error.h"
 #include "grokking/train/cross_entropy.h"
+#include "grokking/train/history.h"
 
 namespace grok {
 namespace {
@@ -81,6 +82,23 @@ TEST(SoftmaxCollapse, CountsExamplesWhoseCorrectClassGradientIsZero) {
   // A margin of 100 collapses double precision too.
   const float far[] = {100, 0, 0};
   EXPECT_EQ(cross_entropy(Loss::kSoftmax64, far, labels, 1, 3, nullptr, 1).collapsed, 1);
+}
+
+// A history written before the column existed (or by the reference) resumes with NaN there,
+// which is written as null and read back.
+TEST(SoftmaxCollapse, HistoriesWithoutTheColumnReadAsNaN) {
+  const auto old = nlohmann::json::parse(R"({"epoch": [1, 2], "val_acc": [0.5, 0.75]})");
+  const std::vector<std::string> columns = {"epoch", "val_acc", "softmax_collapse"};
+  EXPECT_THROW(History::from_json(old, columns, "h.json"), Error);
+  History h = History::from_json(old, columns, "h.json", {"softmax_collapse"});
+  ASSERT_EQ(h.column("softmax_collapse").size(), 2u);
+  EXPECT_TRUE(std::isnan(h.column("softmax_collapse")[1]));
+  h.append({{"epoch", 3}, {"val_acc", 1.0}, {"softmax_collapse", 0.25}});
+  const nlohmann::json written = nlohmann::json::parse(h.to_json().dump());
+  EXPECT_TRUE(written["softmax_collapse"][0].is_null());
+  const History back = History::from_json(written, columns, "h.json", {"softmax_collapse"});
+  EXPECT_EQ(back.column("softmax_collapse")[2], 0.25);
+  EXPECT_THROW(History::from_json(written, columns, "h.json"), Error);  // null is not a number
 }
 
 TEST(Loss, ParsesItsNames) {

@@ -55,11 +55,13 @@ class Objective {
 // Mean cross-entropy against the labels (REFERENCE.md §3), with the loss of --loss
 // (cross_entropy.h). Its one component, softmax_collapse, is the fraction of the epoch's
 // training examples whose correct-class gradient was exactly zero.
+inline constexpr const char* kSoftmaxCollapseColumn = "softmax_collapse";
+
 class CrossEntropyObjective : public Objective {
  public:
   explicit CrossEntropyObjective(int classes, Loss loss = Loss::kSoftmax)
       : classes_(classes), loss_(loss) {}
-  std::vector<std::string> component_names() const override { return {"softmax_collapse"}; }
+  std::vector<std::string> component_names() const override { return {kSoftmaxCollapseColumn}; }
   ObjectiveSums loss_and_gradient(Transformer<float>& model, const float* logits,
                                   const int32_t* labels, const int32_t* example_ids, int batch,
                                   int normaliser, float* d_logits, float* d_extra,
