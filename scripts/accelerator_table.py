@@ -55,13 +55,14 @@ def main(root):
             if epoch is not None:
                 seconds = history["elapsed_s"][history["epoch"].index(epoch)]
             arms.setdefault(arm, []).append((epoch, seconds, summary["final_val_acc"]))
-    print("| arm | runs | reached 99 % | epochs to 99 % (mean [95 % CI]) "
+    print("| arm | runs | reached 99 % | epochs to 99 % (each run) | epochs to 99 % (mean [95 % CI]) "
           "| seconds to 99 % (mean [95 % CI]) | final val % (mean) |")
-    print("|---|---|---|---|---|---|")
+    print("|---|---|---|---|---|---|---|")
     for arm, runs in arms.items():
         reached = [r for r in runs if r[0] is not None]
         final = 100 * sum(r[2] for r in runs) / len(runs)
-        print(f"| {arm} | {len(runs)} | {len(reached)}/{len(runs)} | "
+        each = ", ".join("–" if r[0] is None else str(r[0]) for r in runs)
+        print(f"| {arm} | {len(runs)} | {len(reached)}/{len(runs)} | {each} | "
               f"{interval([r[0] for r in reached])} | {interval([r[1] for r in reached])} | "
               f"{final:.2f} |")
 
