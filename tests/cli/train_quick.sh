@@ -9,7 +9,8 @@ for f in config.yaml training_history.json summary.json checkpoints/metadata.jso
 done
 py "
 h = json.load(open('$WORK/a/training_history.json'))
-cols = ['step','epoch','train_loss','train_acc','val_loss','val_acc','lr','weight_norm','elapsed_s']
+cols = ['step','epoch','train_loss','train_acc','val_loss','val_acc','lr','weight_norm',
+        'softmax_collapse','elapsed_s']
 assert list(h) == cols, list(h)
 assert len(h['epoch']) == 20 and h['epoch'] == list(range(1, 21)), h['epoch']
 assert h['step'][-1] == 20, h['step']

@@ -187,6 +187,8 @@ TEST(Split, EveryPairOnceWithCorrectLabelAndTokens) {
             ASSERT_NE(b, 0);
             ASSERT_EQ(c * b % 97, a);
             break;
+          default:
+            FAIL() << "not a case of this test";
         }
       }
     }

@@ -39,9 +39,12 @@ TEST(Operation, ParsesSymbolsAndNames) {
 }
 
 TEST(Operation, RejectsUnknownWithMessage) {
-  EXPECT_EQ(usage_error([] { parse_operation("%"); }), "operation: '%' is not one of + - * /");
-  EXPECT_EQ(usage_error([] { parse_operation(""); }), "operation: '' is not one of + - * /");
-  EXPECT_EQ(usage_error([] { parse_operation("Add"); }), "operation: 'Add' is not one of + - * /");
+  EXPECT_EQ(usage_error([] { parse_operation("%"); }),
+            std::string("operation: '%' is not one of ") + operation_names());
+  EXPECT_EQ(usage_error([] { parse_operation(""); }),
+            std::string("operation: '' is not one of ") + operation_names());
+  EXPECT_EQ(usage_error([] { parse_operation("Add"); }),
+            std::string("operation: 'Add' is not one of ") + operation_names());
 }
 
 TEST(Arithmetic, IsPrime) {

@@ -10,6 +10,7 @@
 #include <atomic>
 #include <csignal>
 #include <filesystem>
+#include <functional>
 #include <nlohmann/json.hpp>
 
 #include "grokking/checkpoint/checkpoint_manager.h"
@@ -30,8 +31,9 @@ namespace fs = std::filesystem;
 // this process, i.e. during step N.
 class StopAtStep : public Objective {
  public:
-  StopAtStep(int classes, int64_t stop_at, int signal)
-      : inner_(classes), stop_at_(stop_at), signal_(signal) {}
+  StopAtStep(int classes, int64_t stop_at, int signal, Loss loss = Loss::kSoftmax)
+      : inner_(classes, loss), stop_at_(stop_at), signal_(signal) {}
+  std::vector<std::string> component_names() const override { return inner_.component_names(); }
   ObjectiveSums loss_and_gradient(Transformer<float>& model, const float* logits,
                                   const int32_t* labels, const int32_t* example_ids, int batch,
                                   int normaliser, float* d_logits, float* d_extra,
@@ -79,6 +81,7 @@ class TrainResumeTest : public ::testing::Test {
     c.resume = resume;
     c.loop.eval_train = eval_train_;
     c.save_dir = (root_ / name).string();
+    if (tweak_) tweak_(c);
     c.finalize("train");
     c.validate();
     return c;
@@ -132,6 +135,7 @@ class TrainResumeTest : public ::testing::Test {
   static constexpr int64_t kStepsPerEpoch = 4;  // ceil(253 / 64)
   fs::path root_;
   bool eval_train_ = false;
+  std::function<void(TrainConfig&)> tweak_;  // options beyond the defaults above
 };
 
 TEST_F(TrainResumeTest, ReferenceRunHasTheExpectedShape) {
@@ -228,6 +232,42 @@ TEST_F(TrainResumeTest, EvalTrainColumnsResumeAndMatchAnInferencePass) {
                    static_cast<double>(correct) / data.size());
   // Dropout 0.1 by default: the running training-mode accuracy differs from it.
   EXPECT_EQ(history["train_acc"].size(), history["train_eval_acc"].size());
+}
+
+// Every option with state or a changed step (Grokfast's EMA and MA windows, ⊥Grad, decay
+// towards the initial weights, the initial scale, StableMax and softmax64) resumes exactly.
+TEST_F(TrainResumeTest, AcceleratorsAndLossesResumeBitIdentically) {
+  const std::function<void(TrainConfig&)> settings[] = {
+      [](TrainConfig& c) {
+        c.optimizer.grokfast = Grokfast::kEma;
+        c.optimizer.orthogonal_grad = true;
+        c.optimizer.decay_to = DecayTo::kInit;
+        c.loop.loss = Loss::kStableMax;
+        c.loop.init_scale = 3.0;
+      },
+      [](TrainConfig& c) {
+        c.optimizer.grokfast = Grokfast::kMa;
+        c.optimizer.grokfast_window = 6;  // spans an epoch boundary and the stop
+        c.optimizer.grokfast_filter = "sum";
+        c.optimizer.grokfast_lambda = 0.5;
+        c.loop.loss = Loss::kSoftmax64;
+      }};
+  int index = 0;
+  for (const auto& setting : settings) {
+    tweak_ = setting;
+    const std::string ref = "ref", name = "run" + std::to_string(index++);
+    fs::remove_all(root_ / ref);
+    ASSERT_EQ(train(ref, false), 0);
+    StopAtStep objective(25, 2 * kStepsPerEpoch + 3, SIGINT, config(name, false).loop.loss);
+    ASSERT_EQ(train(name, false, &objective), 130) << name;
+    ASSERT_EQ(train(name, true), 0) << name;
+    expect_same_as_reference(name);
+  }
+  // The options changed the run: its weights differ from the defaults'.
+  tweak_ = nullptr;
+  ASSERT_EQ(train("plain", false), 0);
+  EXPECT_NE(read_file(step_dir("plain", 8 * kStepsPerEpoch) / kModelFile),
+            read_file(step_dir("ref", 8 * kStepsPerEpoch) / kModelFile));
 }
 
 }  // namespace

@@ -17,6 +17,7 @@ enum class RngPurpose : uint32_t {
   kDropout = 3,
   kProjectorInit = 4,
   kBootstrap = 5,
+  kLabelNoise = 6,
   kTest = 99,
 };
 
@@ -79,6 +80,21 @@ class Philox {
   std::array<uint32_t, 2> key_;
   uint32_t purpose_;
   uint64_t step_;
+};
+
+// A stream's 32-bit words in order: word k is word k % 4 of block k / 4 (for shuffles).
+class PhiloxWords {
+ public:
+  explicit PhiloxWords(const Philox& rng) : rng_(rng) {}
+  uint32_t operator()() {
+    if (word_ % 4 == 0) block_ = rng_.block(word_ / 4);
+    return block_[word_++ % 4];
+  }
+
+ private:
+  Philox rng_;
+  uint64_t word_ = 0;
+  PhiloxBlock block_{};
 };
 
 }  // namespace grok

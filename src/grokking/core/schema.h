@@ -36,6 +36,10 @@ struct FieldSpec {
   bool saved = true;                // written into config.yaml
   bool json = true;                 // part of the JSON form
   bool json_optional = false;       // older files may lack it: absent keeps the default
+  // Left out of the JSON form while its value's YAML text is this ("0.0", "none"), so that files
+  // written without the option stay byte-identical to those from before it; absent when read
+  // keeps the default.
+  const char* json_unless = nullptr;
   // Sections only: the heading of their options in --help and config.yaml, a prefix for their
   // option names ("teacher_" → --teacher_epochs), and renamed options ("dim=base_dim depth=…").
   const char* group = nullptr;
@@ -158,7 +162,8 @@ class JsonWriter {
   explicit JsonWriter(nlohmann::json& out) : out_(out) {}
   template <typename T>
   void operator()(const T& field, const FieldSpec& spec) {
-    if (spec.json) out_[spec.json_name ? spec.json_name : spec.name] = Codec<T>::json(field);
+    if (!spec.json || (spec.json_unless && Codec<T>::yaml(field) == spec.json_unless)) return;
+    out_[spec.json_name ? spec.json_name : spec.name] = Codec<T>::json(field);
   }
   void group(const char*) {}
 
@@ -192,7 +197,7 @@ class JsonReader {
     const std::string key = spec.json_name ? spec.json_name : spec.name;
     const auto it = in_.find(key);
     if (it == in_.end()) {
-      if (spec.json_optional) return;
+      if (spec.json_optional || spec.json_unless) return;
       schema_detail::json_field_error(source_, path_ + key, "missing");
     }
     try {

@@ -13,14 +13,7 @@ std::vector<int32_t> epoch_order(int n, uint64_t seed, int64_t epoch) {
   GROK_CHECK(n >= 0 && epoch >= 0, "epoch_order(n {}, epoch {})", n, epoch);
   std::vector<int32_t> order(static_cast<std::size_t>(n));
   std::iota(order.begin(), order.end(), 0);
-  // Word k of the stream is word k % 4 of block k / 4.
-  const Philox rng(seed, RngPurpose::kEpochOrder, static_cast<uint64_t>(epoch));
-  uint64_t word = 0;
-  PhiloxBlock block{};
-  auto next_u32 = [&] {
-    if (word % 4 == 0) block = rng.block(word / 4);
-    return block[word++ % 4];
-  };
+  PhiloxWords next_u32(Philox(seed, RngPurpose::kEpochOrder, static_cast<uint64_t>(epoch)));
   fisher_yates(order, next_u32);
   return order;
 }

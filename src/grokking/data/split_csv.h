@@ -1,5 +1,8 @@
-// The split as CSV for `grokking data` (CONTRACT.md): header a,b,c,split, then the train
-// rows in split order, then the val rows in split order; split is "train" or "val".
+// The split as CSV for `grokking data` (CONTRACT.md): header a,b,c,split (c the label), or
+// a,b,c,result,split for three-operand tasks, then the train rows in split order, then the val
+// rows in split order; split is "train" or "val". S5 operands and labels are permutation
+// numbers (data/permutations.h). With label noise a last column, true_c (true_result), holds
+// the label before noise; the c (result) column is the label trained on.
 #pragma once
 
 #include <ostream>

@@ -10,7 +10,7 @@ constexpr std::size_t kParallelMin = 1 << 14;
 
 template <bool kNesterov>
 void adam_update_impl(const AdamStep& s, std::size_t n, const float* grad, float* mu, float* nu,
-                      float* param) {
+                      float* param, const float* anchor) {
   const std::ptrdiff_t count = static_cast<std::ptrdiff_t>(n);
 #pragma omp parallel for schedule(static) if (n >= kParallelMin)
   for (std::ptrdiff_t i = 0; i < count; ++i) {
@@ -25,7 +25,8 @@ void adam_update_impl(const AdamStep& s, std::size_t n, const float* grad, float
     else
       m_hat = m / s.bias1;
     const float v_hat = v / s.bias2;
-    const float u = m_hat / (std::sqrt(v_hat) + s.eps) + s.weight_decay * param[i];
+    const float decayed = anchor ? param[i] - anchor[i] : param[i];
+    const float u = m_hat / (std::sqrt(v_hat) + s.eps) + s.weight_decay * decayed;
     param[i] = param[i] + s.neg_lr * u;
   }
 }
@@ -55,11 +56,11 @@ AdamStep make_adam_step(double b1, double b2, double eps, double weight_decay, b
 }
 
 void adam_update(const AdamStep& step, std::size_t n, const float* grad, float* mu, float* nu,
-                 float* param) {
+                 float* param, const float* anchor) {
   if (step.nesterov)
-    adam_update_impl<true>(step, n, grad, mu, nu, param);
+    adam_update_impl<true>(step, n, grad, mu, nu, param, anchor);
   else
-    adam_update_impl<false>(step, n, grad, mu, nu, param);
+    adam_update_impl<false>(step, n, grad, mu, nu, param, anchor);
 }
 
 }  // namespace grok

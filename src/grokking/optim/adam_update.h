@@ -32,7 +32,8 @@ AdamStep make_adam_step(double b1, double b2, double eps, double weight_decay, b
 //   m ← (1−b1)·g + b1·m;  v ← (1−b2)·(g·g) + b2·v
 //   m̂ = m / bias1, or with Nesterov b1·(m / bias1_next) + (1−b1)·(g / bias1)
 //   u = m̂ / (√(v / bias2) + eps) + wd·θ;  θ ← θ + (−η)·u
+// With an anchor θ₀ (decay towards the initial weights) the decay term is wd·(θ − θ₀).
 void adam_update(const AdamStep& step, std::size_t n, const float* grad, float* mu, float* nu,
-                 float* param);
+                 float* param, const float* anchor = nullptr);
 
 }  // namespace grok

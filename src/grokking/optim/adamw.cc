@@ -22,7 +22,7 @@ void AdamW::update(float* params, const float* grads) {
                                       /*nesterov=*/false, lr * group.lr_multiplier, count_);
     for (const std::size_t i : group.tensors)
       adam_update(s, specs[i].size(), grads + specs[i].offset, state(mu_[i]), state(nu_[i]),
-                  params + specs[i].offset);
+                  params + specs[i].offset, anchor(i));
   }
 }
 

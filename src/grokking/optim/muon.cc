@@ -64,6 +64,7 @@ void Muon::update(float* params, const float* grads) {
     const std::ptrdiff_t n = static_cast<std::ptrdiff_t>(spec.size());
     const float* g = grads + spec.offset;
     float* theta = params + spec.offset;
+    const float* theta0 = anchor(slot.param);  // decay_to init, or null
     float* mu = state(slot.mu);
     float* mu_hat = mu_hat_.data();
     float* update = update_.data();
@@ -79,7 +80,8 @@ void Muon::update(float* params, const float* grads) {
         std::max(1.0f, static_cast<float>(static_cast<double>(cols) / static_cast<double>(rows))));
 #pragma omp parallel for schedule(static) if (n >= static_cast <std::ptrdiff_t>(kParallelMin))
     for (std::ptrdiff_t i = 0; i < n; ++i) {
-      const float u = scale * update[i] + weight_decay * theta[i];
+      const float decayed = theta0 ? theta[i] - theta0[i] : theta[i];
+      const float u = scale * update[i] + weight_decay * decayed;
       theta[i] = theta[i] + neg_lr * u;
     }
   }

@@ -34,6 +34,10 @@ class Optimizer {
   // updated; grads has the parameters' layout. Increments count.
   void step(float* params, float* grads);
   void add_transform(std::unique_ptr<GradientTransform> transform);
+  // Weight decay towards these values (the initial weights, parameter layout) instead of zero:
+  // the decay term wd·θ becomes wd·(θ − θ₀). θ₀ is copied and checkpointed as state
+  // ("decay_to_init.<param>").
+  void set_decay_anchor(const float* initial);
 
   // Number of steps taken (Optax's count); the next step uses scheduled_lr(config, count).
   int64_t count() const { return count_; }
@@ -64,6 +68,10 @@ class Optimizer {
   float* state(std::size_t index) { return state_.data() + state_layout_.at(index).offset; }
   // The group of parameter tensor i.
   const ParamGroup& group_of(std::size_t tensor) const { return groups_[group_of_[tensor]]; }
+  // θ₀ of parameter tensor i for decay towards it, or null (decay towards zero).
+  const float* anchor(std::size_t tensor) const {
+    return anchor_.empty() ? nullptr : anchor_.data() + param_layout_.at(tensor).offset;
+  }
 
   OptimizerConfig config_;
   TensorLayout param_layout_;
@@ -73,10 +81,13 @@ class Optimizer {
   Buffer<float> state_;
   int64_t count_ = 0;
   std::vector<std::unique_ptr<GradientTransform>> transforms_;
+  Buffer<float> anchor_;  // empty, or θ₀ in the parameter layout
 };
 
 // Validates config (UsageError) and builds the optimizer it names over these parameters, one
-// group holding every tensor unless groups are given.
+// group holding every tensor unless groups are given, with the gradient transforms the config
+// asks for: Grokfast (grokfast.h), then ⊥Grad (orthogonal_grad.h). decay_to init is the
+// caller's to set (set_decay_anchor, once the initial weights exist).
 std::unique_ptr<Optimizer> make_optimizer(const OptimizerConfig& config, const TensorLayout& params,
                                           std::vector<ParamGroup> groups = {});
 

@@ -9,6 +9,19 @@
 
 namespace grok {
 
+// Grokfast's gradient filter (grokfast.h): none, ema or ma.
+enum class Grokfast { kNone, kEma, kMa };
+Grokfast parse_grokfast(const std::string& text);  // throws UsageError
+inline void from_string(const std::string& text, Grokfast& out) { out = parse_grokfast(text); }
+std::string to_string(Grokfast grokfast);
+
+// Where decoupled weight decay pulls the weights: zero (AdamW), or their initial values
+// (Omnigrok-style; the initial weights are optimizer state).
+enum class DecayTo { kZero, kInit };
+DecayTo parse_decay_to(const std::string& text);  // throws UsageError
+inline void from_string(const std::string& text, DecayTo& out) { out = parse_decay_to(text); }
+std::string to_string(DecayTo decay_to);
+
 struct OptimizerConfig {
   std::string type = "adamw";  // "adamw" | "muon"
   double learning_rate = 1e-3;
@@ -17,6 +30,14 @@ struct OptimizerConfig {
   double eps = 1e-8;
   double weight_decay = 1.0;
   int64_t warmup_steps = 10;
+  // Gradient transforms (gradient_transform.h), applied in this order before the update.
+  Grokfast grokfast = Grokfast::kNone;
+  double grokfast_alpha = 0.98;          // EMA momentum (Lee et al.'s default)
+  double grokfast_lambda = 2.0;          // amplification (Lee et al.: 2 for EMA, 5 for MA)
+  int grokfast_window = 100;             // MA window
+  std::string grokfast_filter = "mean";  // MA: mean or sum of the window
+  bool orthogonal_grad = false;          // ⊥Grad (orthogonal_grad.h)
+  DecayTo decay_to = DecayTo::kZero;
 
   template <typename V>
   void visit(V& v) {
@@ -38,8 +59,39 @@ struct OptimizerConfig {
       {.name = "weight_decay", .help = "decoupled weight decay (times lr)", .min = 0});
     v(warmup_steps,
       {.name = "warmup_steps", .help = "linear warmup steps (first lr is 0)", .min = 0});
+    // Each left out of the JSON form at its default, so that metadata stays as before.
+    v(grokfast, {.name = "grokfast",
+                 .help = "Grokfast gradient filter: none, ema (alpha, lambda) or ma (window, "
+                         "lambda, filter)",
+                 .json_unless = "none"});
+    v(grokfast_alpha, {.name = "grokfast_alpha",
+                       .help = "Grokfast EMA momentum alpha",
+                       .min = 0,
+                       .max = 1,
+                       .max_open = true,
+                       .json_unless = "0.98"});
+    v(grokfast_lambda, {.name = "grokfast_lambda",
+                        .help = "Grokfast amplification lambda (g += lambda * filtered g)",
+                        .min = 0,
+                        .json_unless = "2.0"});
+    v(grokfast_window, {.name = "grokfast_window",
+                        .help = "Grokfast MA window (gradients kept; optimizer state)",
+                        .min = 1,
+                        .max = 100'000,
+                        .json_unless = "100"});
+    v(grokfast_filter, {.name = "grokfast_filter",
+                        .help = "Grokfast MA: mean or sum of the window",
+                        .json_unless = "mean"});
+    v(orthogonal_grad, {.name = "orthogonal_grad",
+                        .help = "orthogonal gradient (Prieto et al.): drop each weight "
+                                "tensor's gradient component along its "
+                                "weights, keep the gradient's norm",
+                        .json_unless = "false"});
+    v(decay_to, {.name = "decay_to",
+                 .help = "weight decay towards zero or towards the initial weights (init)",
+                 .json_unless = "zero"});
   }
-  // UsageError unless the type is adamw or muon.
+  // UsageError unless the type is adamw or muon and the Grokfast filter mean or sum.
   void check(const std::string& prefix) const;
   // Range checks and check(): UsageError naming the key, the value and what is allowed.
   void validate() const;

@@ -8,6 +8,7 @@
 #include "grokking/core/json_io.h"
 #include "grokking/distill/strategy_table.h"
 #include "grokking/train/grok_events.h"
+#include "grokking/train/objective.h"
 
 namespace grok {
 namespace fs = std::filesystem;
@@ -52,7 +53,8 @@ RunHistory read_run_history(const fs::path& run_dir) {
   for (const auto& [name, list] : doc.items())
     if (list.is_array() && std::find(columns.begin(), columns.end(), name) == columns.end())
       columns.push_back(name);
-  run.history = History::from_json(doc, columns, run.file.string());
+  // Runs resumed from older files have nulls in softmax_collapse for their first epochs.
+  run.history = History::from_json(doc, columns, run.file.string(), {kSoftmaxCollapseColumn});
   const fs::path metadata = run_dir / "checkpoints" / "metadata.json";
   if (run.distillation && fs::exists(metadata)) {
     const nlohmann::json m = read_json_file(metadata);

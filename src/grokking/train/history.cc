@@ -1,6 +1,7 @@
 #include "grokking/train/history.h"
 
 #include <algorithm>
+#include <limits>
 
 #include "grokking/core/error.h"
 
@@ -49,14 +50,23 @@ nlohmann::ordered_json History::to_json() const {
 }
 
 History History::from_json(const nlohmann::json& json, std::vector<std::string> columns,
-                           const std::string& source) {
+                           const std::string& source, const std::vector<std::string>& may_lack) {
   History history(std::move(columns));
   std::size_t length = 0;
   for (std::size_t i = 0; i < history.columns_.size(); ++i) {
     const auto& name = history.columns_[i];
+    const bool optional = std::find(may_lack.begin(), may_lack.end(), name) != may_lack.end();
+    if (optional && !json.contains(name)) {
+      history.values_[i].assign(length, std::numeric_limits<double>::quiet_NaN());
+      continue;
+    }
     if (!json.contains(name) || !json[name].is_array())
       throw Error(source + ": history lacks the list '" + name + "'");
     for (const auto& v : json[name]) {
+      if (optional && v.is_null()) {
+        history.values_[i].push_back(std::numeric_limits<double>::quiet_NaN());
+        continue;
+      }
       if (!v.is_number()) throw Error(source + ": non-numeric value in '" + name + "'");
       history.values_[i].push_back(v.get<double>());
     }

@@ -27,8 +27,11 @@ class History {
   nlohmann::ordered_json to_json() const;
   // Reads a history written by to_json with these columns; grok::Error naming `source` if
   // columns are missing or lengths differ.
+  // Columns in `may_lack` that the file lacks (written before they existed) are NaN for its
+  // epochs (null in JSON), and nulls in them read back as NaN.
   static History from_json(const nlohmann::json& json, std::vector<std::string> columns,
-                           const std::string& source);
+                           const std::string& source,
+                           const std::vector<std::string>& may_lack = {});
   bool operator==(const History&) const = default;
 
  private:

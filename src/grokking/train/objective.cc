@@ -10,8 +10,8 @@ ObjectiveSums CrossEntropyObjective::loss_and_gradient(Transformer<float>& /*mod
                                                        int normaliser, float* d_logits,
                                                        float* /*d_extra*/,
                                                        Scratch<float>& /*scratch*/) const {
-  const LossSum sum = softmax_cross_entropy(logits, labels, batch, classes_, d_logits, normaliser);
-  return {sum.loss, sum.correct, {}};
+  const LossSum sum = cross_entropy(loss_, logits, labels, batch, classes_, d_logits, normaliser);
+  return {sum.loss, sum.correct, {static_cast<double>(sum.collapsed)}};
 }
 
 }  // namespace grok

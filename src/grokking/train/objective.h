@@ -11,6 +11,7 @@
 
 #include "grokking/core/scratch.h"
 #include "grokking/model/transformer.h"
+#include "grokking/train/cross_entropy.h"
 
 namespace grok {
 
@@ -51,10 +52,16 @@ class Objective {
   virtual float* extra_grads() { return nullptr; }
 };
 
-// Mean softmax cross-entropy against the labels (REFERENCE.md §3).
+// Mean cross-entropy against the labels (REFERENCE.md §3), with the loss of --loss
+// (cross_entropy.h). Its one component, softmax_collapse, is the fraction of the epoch's
+// training examples whose correct-class gradient was exactly zero.
+inline constexpr const char* kSoftmaxCollapseColumn = "softmax_collapse";
+
 class CrossEntropyObjective : public Objective {
  public:
-  explicit CrossEntropyObjective(int classes) : classes_(classes) {}
+  explicit CrossEntropyObjective(int classes, Loss loss = Loss::kSoftmax)
+      : classes_(classes), loss_(loss) {}
+  std::vector<std::string> component_names() const override { return {kSoftmaxCollapseColumn}; }
   ObjectiveSums loss_and_gradient(Transformer<float>& model, const float* logits,
                                   const int32_t* labels, const int32_t* example_ids, int batch,
                                   int normaliser, float* d_logits, float* d_extra,
@@ -62,6 +69,7 @@ class CrossEntropyObjective : public Objective {
 
  private:
   int classes_;
+  Loss loss_;
 };
 
 }  // namespace grok

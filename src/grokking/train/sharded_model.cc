@@ -202,7 +202,7 @@ SharedPrefix<float> ShardedModel::run_prefixes(const float* params, const Datase
 }
 
 LossSum ShardedModel::evaluate(const float* params, const Dataset& data, int chunk,
-                               float* logits_out) {
+                               float* logits_out, Loss loss) {
   const int piece = std::min(chunk, shard_capacity_);
   const int pieces = (data.size() + piece - 1) / piece;
   // Piece i is this rank's if i % ranks == rank (every piece when the logits are wanted here).
@@ -228,7 +228,7 @@ LossSum ShardedModel::evaluate(const float* params, const Dataset& data, int chu
           prefix.length > 0 ? replicas_[s].forward_after_prefix(params, tokens, size, piece_prefix)
                             : replicas_[s].forward(params, tokens, size, {});
       parts[i] =
-          softmax_cross_entropy(logits, data.labels.data() + begin, size, classes, nullptr, 1.0);
+          cross_entropy(loss, logits, data.labels.data() + begin, size, classes, nullptr, 1.0);
       if (logits_out != nullptr)
         std::copy_n(logits, int64_t{size} * classes, logits_out + int64_t{begin} * classes);
     }
@@ -238,6 +238,7 @@ LossSum ShardedModel::evaluate(const float* params, const Dataset& data, int chu
   for (const LossSum& part : parts) {
     total.loss += part.loss;
     total.correct += part.correct;
+    total.collapsed += part.collapsed;
   }
   return total;
 }

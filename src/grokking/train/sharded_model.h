@@ -56,12 +56,14 @@ class ShardedModel {
                            Objective& objective, float* grads);
 
   // Inference (no dropout, trimmed last layer) over the whole dataset in pieces of at most
-  // `chunk` examples, the pieces spread over the shards: Σ cross-entropy and correct count,
+  // `chunk` examples, the pieces spread over the shards: Σ loss, correct and collapsed counts,
   // summed in piece order. Leading tokens that many examples share (prefix_groups.h) are run
   // once per distinct prefix first, and the pieces compute only the positions after them.
   // logits: null, or [N,C] floats that receive every example's logits (then this rank
   // evaluates every piece itself; otherwise the pieces are spread over the ranks too).
-  LossSum evaluate(const float* params, const Dataset& data, int chunk, float* logits = nullptr);
+  // The loss: --loss.
+  LossSum evaluate(const float* params, const Dataset& data, int chunk, float* logits = nullptr,
+                   Loss loss = Loss::kSoftmax);
 
   // GEMM FLOPs of every step and evaluation so far (model/flops.h: as this rank's shards ran
   // them).

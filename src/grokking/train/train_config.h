@@ -14,10 +14,11 @@
 #include "grokking/data/task_config.h"
 #include "grokking/model/model_config.h"
 #include "grokking/optim/optimizer_config.h"
+#include "grokking/train/cross_entropy.h"
 
 namespace grok {
 
-// How long a run trains and in what batches.
+// How long a run trains and in what batches, from which initial scale, on which loss.
 struct LoopConfig {
   int epochs = 150;
   int batch_size = 512;
@@ -27,6 +28,8 @@ struct LoopConfig {
   // train_eval_loss, train_eval_acc): train_acc is the running training-mode accuracy (dropout
   // on), which lags; the grokking delay (grok_events.h) uses this column when present.
   bool eval_train = false;
+  Loss loss = Loss::kSoftmax;  // cross_entropy.h (training from labels and validation)
+  double init_scale = 1.0;     // Omnigrok's α: every initial weight multiplied by it
 
   template <typename V>
   void visit(V& v) {
@@ -39,6 +42,16 @@ struct LoopConfig {
     v(eval_train, {.name = "eval_train",
                    .help = "also evaluate the training split in inference mode each epoch "
                            "(history: train_eval_loss, train_eval_acc)"});
+    // Left out of the JSON form at their defaults, so that metadata stays as before.
+    v(loss, {.name = "loss",
+             .help = "cross-entropy: softmax, stablemax (Prieto et al. 2025) or softmax64 "
+                     "(softmax in double precision)",
+             .json_unless = "softmax"});
+    v(init_scale, {.name = "init_scale",
+                   .help = "multiply every initial weight by this (Omnigrok's alpha)",
+                   .min = 0,
+                   .min_open = true,
+                   .json_unless = "1.0"});
   }
   bool operator==(const LoopConfig&) const = default;
 };

@@ -126,7 +126,7 @@ TrainingRun::TrainingRun(const TrainerSetup& setup, const Split& split)
       layout_(param_layout(config_.model)),
       params_(layout_.total_size(), 0.0f),
       grads_(layout_.total_size(), 0.0f),
-      cross_entropy_(config_.model.n_classes),
+      cross_entropy_(config_.model.n_classes, config_.loop.loss),
       objective_(setup.objective ? *setup.objective : cross_entropy_),
       batch_size_(std::min(config_.loop.batch_size, split.train.size())),
       eval_chunk_(
@@ -143,12 +143,17 @@ TrainingRun::TrainingRun(const TrainerSetup& setup, const Split& split)
       batch_labels_(batch_size_),
       history_(history_columns(objective_, config_.loop.eval_train)) {
   init_params(config_.model, layout_, config_.seed, params_.data());
+  if (const double alpha = config_.loop.init_scale; alpha != 1.0)
+    for (float& w : params_) w = static_cast<float>(w * alpha);
   optimizer_ = make_optimizer(config_.optimizer, layout_);
+  const bool decay_to_init = config_.optimizer.decay_to == DecayTo::kInit;
+  if (decay_to_init) optimizer_->set_decay_anchor(params_.data());
   groups_ = {{"", &layout_, params_.data(), optimizer_.get()}};
   // The objective's own trainable tensors (projectors): a parameter group of their own.
   if (const TensorLayout* extra = objective_.extra_layout(); extra && extra->total_size() > 0) {
     extra_optimizer_ = make_optimizer(config_.optimizer, *extra,
                                       single_group("projectors", *extra, config_.optimizer));
+    if (decay_to_init) extra_optimizer_->set_decay_anchor(objective_.extra_params());
     groups_.push_back({"projectors.", extra, objective_.extra_params(), extra_optimizer_.get()});
   }
   state_.component_sums.assign(objective_.component_names().size(), 0.0);
@@ -168,10 +173,12 @@ std::optional<TrainResult> TrainingRun::restore() {
   auto restored = checkpointer_.restore(groups_, progress_);
   if (!restored) return std::nullopt;
   state_ = *restored;
+  // A checkpoint from before a component existed: its sums start at zero.
+  state_.component_sums.resize(objective_.component_names().size(), 0.0);
   const fs::path history_path = fs::path(config_.save_dir) / setup_.history_file;
   if (fs::exists(history_path))
-    history_ =
-        History::from_json(read_json_file(history_path), history_.columns(), history_path.string());
+    history_ = History::from_json(read_json_file(history_path), history_.columns(),
+                                  history_path.string(), objective_.component_names());
   history_.truncate_to_epoch(state_.epoch);
   const fs::path summary_path = fs::path(config_.save_dir) / "summary.json";
   if (state_.finished && fs::exists(summary_path)) {
@@ -250,6 +257,9 @@ int TrainingRun::train_epoch() {
     state_.train_loss_sum += sums.loss;
     state_.train_correct += sums.correct;
     state_.train_seen += count;
+    GROK_CHECK(sums.components.size() == state_.component_sums.size(),
+               "the objective returned {} components for {} names", sums.components.size(),
+               state_.component_sums.size());
     for (std::size_t c = 0; c < sums.components.size(); ++c)
       state_.component_sums[c] += sums.components[c];
     if (config_.loop.max_steps > 0 && state_.step >= config_.loop.max_steps) state_.finished = true;
@@ -264,7 +274,8 @@ int TrainingRun::train_epoch() {
 void TrainingRun::end_epoch() {
   ++state_.epoch;
   if (state_.epoch >= config_.loop.epochs) state_.finished = true;
-  const LossSum val_sum = model_.evaluate(params_.data(), split_.val, eval_chunk_);
+  const LossSum val_sum =
+      model_.evaluate(params_.data(), split_.val, eval_chunk_, nullptr, config_.loop.loss);
   const double n_val = std::max(1, split_.val.size());
   const double seen = std::max<int64_t>(1, state_.train_seen);
   std::map<std::string, double> row = {
