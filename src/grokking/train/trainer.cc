@@ -132,9 +132,19 @@ TrainingRun::TrainingRun(const TrainerSetup& setup, const Split& split)
 }
 
 std::optional<TrainResult> TrainingRun::restore() {
-  auto restored = checkpointer_.restore(groups_, progress_);
+  const LoopShape shape{steps_in_epoch_, batch_size_, objective_.component_names().size()};
+  auto restored = checkpointer_.restore(groups_, shape, progress_);
   if (!restored) return std::nullopt;
   state_ = *restored;
+  // A finished run resumed with a larger budget continues (only if it ended at an epoch's end:
+  // one stopped mid-epoch by max_steps cannot pick up the rest of that epoch).
+  if (state_.finished && state_.step == state_.epoch * steps_in_epoch_ &&
+      state_.epoch < config_.loop.epochs &&
+      (config_.loop.max_steps == 0 || state_.step < config_.loop.max_steps)) {
+    progress_.message(fmt::format("{}: run finished at epoch {}; continuing to epoch {}",
+                                  config_.save_dir, state_.epoch, config_.loop.epochs));
+    state_.finished = false;
+  }
   const fs::path history_path = fs::path(config_.save_dir) / setup_.history_file;
   if (fs::exists(history_path))
     history_ =
