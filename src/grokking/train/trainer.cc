@@ -1,9 +1,12 @@
 #include "grokking/train/trainer.h"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -12,6 +15,7 @@
 #include "grokking/core/error.h"
 #include "grokking/core/gemm.h"
 #include "grokking/core/json_io.h"
+#include "grokking/core/run_lock.h"
 #include "grokking/core/threads.h"
 #include "grokking/core/timer.h"
 #include "grokking/data/epoch_batches.h"
@@ -36,6 +40,24 @@ double l2_norm(const TensorLayout& layout, const float* params) {
       sum += v * v;
     }
   return std::sqrt(sum);
+}
+
+// True if `path` is `dir` or lies under it.
+bool inside(const fs::path& path, const fs::path& dir) {
+  const fs::path relative =
+      fs::weakly_canonical(path).lexically_relative(fs::weakly_canonical(dir));
+  return !relative.empty() && *relative.begin() != "..";
+}
+
+// An unwritable checkpoint directory is found now, not at the first save after an epoch.
+void check_writable(const fs::path& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec)
+    throw Error(fmt::format("checkpoint_dir: cannot create {}: {}", dir.string(), ec.message()));
+  if (::access(dir.c_str(), W_OK) != 0)
+    throw Error(
+        fmt::format("checkpoint_dir: {} is not writable: {}", dir.string(), std::strerror(errno)));
 }
 
 std::vector<std::string> history_columns(const Objective& objective) {
@@ -168,6 +190,13 @@ std::optional<TrainResult> TrainingRun::restore() {
 }
 
 TrainResult TrainingRun::run() {
+  // One process per run directory (and per checkpoint directory kept elsewhere), before
+  // anything in it is read, cleared or written.
+  const RunLock lock(config_.save_dir, setup_.verb);
+  std::optional<RunLock> checkpoint_lock;
+  if (!inside(config_.checkpoint_dir, config_.save_dir))
+    checkpoint_lock.emplace(config_.checkpoint_dir, setup_.verb);
+  check_writable(config_.checkpoint_dir);
   prepare_run_directory(config_, checkpointer_, setup_.history_file);
   if (config_.resume)
     if (auto finished = restore()) return *finished;
