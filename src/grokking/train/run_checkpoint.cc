@@ -38,6 +38,8 @@ nlohmann::json schedule_json(const TrainConfig& config) {
 void check_loop_state(const TrainingState& state, const LoopShape& shape,
                       const std::string& source) {
   const int64_t steps = shape.steps_in_epoch;
+  if (state.step < 0) out_of_range(source, "step", std::to_string(state.step), "must be >= 0");
+  if (state.epoch < 0) out_of_range(source, "epoch", std::to_string(state.epoch), "must be >= 0");
   if (state.epoch > std::numeric_limits<int64_t>::max() / steps - 1)
     out_of_range(source, "epoch", std::to_string(state.epoch), "too large for any run");
   if (state.batch_in_epoch < 0 || state.batch_in_epoch >= steps)
@@ -166,7 +168,8 @@ std::optional<TrainingState> RunCheckpointer::restore(const std::vector<Trainabl
 TrainingState RunCheckpointer::restore_step(const CheckpointContents& contents,
                                             const std::vector<TrainableGroup>& groups,
                                             const LoopShape& shape) {
-  const TrainingState state = loop_state(contents, shape);
+  const TrainingState state =
+      loop_state_from_json(contents.state, (contents.path / kStateFile).string(), shape);
   std::vector<std::string> expected;
   for (const auto& group : groups) {
     load_layout(contents.model, *group.layout, group.params, group.prefix);
@@ -207,10 +210,8 @@ void RunCheckpointer::check_same_run() const {
         manager_.dir().string(), describe_differences(differences)));
 }
 
-TrainingState RunCheckpointer::loop_state(const CheckpointContents& contents,
-                                          const LoopShape& shape) {
-  const nlohmann::json& s = contents.state;
-  const std::string source = (contents.path / kStateFile).string();
+TrainingState loop_state_from_json(const nlohmann::json& s, const std::string& source,
+                                   const LoopShape& shape) {
   TrainingState state;
   std::string key;  // the key being read, for the message
   const auto at = [&](const nlohmann::json& parent, const char* name,
@@ -219,8 +220,8 @@ TrainingState RunCheckpointer::loop_state(const CheckpointContents& contents,
     return parent.at(name);
   };
   try {
-    state.step = contents.step;
-    state.epoch = contents.epoch;
+    state.step = at(s, "step", "step").get<int64_t>();
+    state.epoch = at(s, "epoch", "epoch").get<int64_t>();
     state.batch_in_epoch =
         at(at(s, "data_order", "data_order"), "batch_in_epoch", "data_order.batch_in_epoch")
             .get<int64_t>();

@@ -36,6 +36,11 @@ struct LoopShape {
   std::size_t components = 0;  // the objective's loss components (component_sums' length)
 };
 
+// The loop state of a checkpoint's state.json (`source` names it): grok::Error naming the file
+// and the key if one is missing, of the wrong type, or out of range for `shape`.
+TrainingState loop_state_from_json(const nlohmann::json& state, const std::string& source,
+                                   const LoopShape& shape);
+
 // A set of trainable tensors saved together: the model (prefix "") or an objective's extras
 // (prefix "projectors."). Tensor names in model.safetensors and optimizer.safetensors carry
 // the prefix; the optimizer's step count is saved as "<prefix>count".
@@ -86,9 +91,6 @@ class RunCheckpointer {
                              const std::vector<TrainableGroup>& groups, const LoopShape& shape);
   // UsageError naming the differences if the checkpoint was written with other settings.
   void check_same_run() const;
-  // The loop state of a checkpoint's state.json (grok::Error naming the file and the key if
-  // missing, of the wrong type, or out of range for `shape`).
-  static TrainingState loop_state(const CheckpointContents& contents, const LoopShape& shape);
 
   TrainConfig config_;
   nlohmann::json metadata_;

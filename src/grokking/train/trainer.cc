@@ -20,6 +20,7 @@
 #include "grokking/core/timer.h"
 #include "grokking/data/epoch_batches.h"
 #include "grokking/optim/optimizer.h"
+#include "grokking/train/memory_limit.h"
 #include "grokking/train/run_checkpoint.h"
 #include "grokking/train/run_directory.h"
 #include "grokking/train/run_outputs.h"
@@ -58,6 +59,29 @@ void check_writable(const fs::path& dir) {
   if (::access(dir.c_str(), W_OK) != 0)
     throw Error(
         fmt::format("checkpoint_dir: {} is not writable: {}", dir.string(), std::strerror(errno)));
+}
+
+// The run's estimated peak memory, printed, and refused (exit 2) above --max_memory: before
+// anything is allocated or written.
+void check_memory(const TrainConfig& config, const Split& split) {
+  const int batch = std::min(config.loop.batch_size, split.train.size());
+  const int eval =
+      std::min(config.loop.eval_batch_size, std::max(split.train.size(), split.val.size()));
+  const int max_batch = std::max(batch, eval);
+  const MemoryEstimate e =
+      estimate_memory(config.model, config.optimizer, max_batch, shard_count(num_threads(), batch));
+  const int64_t limit = memory_limit_bytes(config.max_memory);
+  const std::string text = fmt::format(
+      "{} ({} parameters: {} with gradients and optimizer state; activations of "
+      "{} examples: {})",
+      format_bytes(e.total()), e.parameters, format_bytes(e.weights), max_batch,
+      format_bytes(e.activations));
+  if (e.total() > limit)
+    throw UsageError(fmt::format(
+        "max_memory: the run needs an estimated {}, above the limit of {}{}; use a smaller model "
+        "(--dim, --depth) or batch, or raise --max_memory (GiB)",
+        text, format_bytes(limit), config.max_memory > 0 ? "" : " (90% of this machine's memory)"));
+  if (!config.quiet) fmt::print("memory: estimated peak {}\n", text);
 }
 
 std::vector<std::string> history_columns(const Objective& objective) {
@@ -176,7 +200,11 @@ std::optional<TrainResult> TrainingRun::restore() {
   if (state_.finished && fs::exists(summary_path)) {
     progress_.message(fmt::format("{}: run already finished at epoch {} (step {})",
                                   config_.save_dir, state_.epoch, state_.step));
-    return TrainResult{0, nlohmann::ordered_json::parse(read_file(summary_path))};
+    try {
+      return TrainResult{0, nlohmann::ordered_json::parse(read_file(summary_path))};
+    } catch (const nlohmann::json::exception& e) {
+      throw Error(fmt::format("{}: invalid JSON ({})", summary_path.string(), e.what()));
+    }
   }
   // Finished but killed before summary.json was written: no epochs run, the summary is written.
   progress_.message(
@@ -328,6 +356,7 @@ TrainResult run_training(const TrainerSetup& setup, const Split& split) {
   set_num_threads(setup.config.threads);
   set_gemm_precision(setup.config.precision);
   install_stop_handlers();
+  check_memory(setup.config, split);
   TrainingRun run(setup, split);
   return run.run();
 }
