@@ -6,6 +6,7 @@
 #                make run's study at toy size
 #   make bench - run the benchmarks (GEMM kernels, the model's step and layers, then the
 #                default teacher, a 0.5x distillation and its from-scratch student end to end)
+#   make fuzz  - the libFuzzer targets of tests/fuzz (clang, ASan + UBSan), FUZZ_SECONDS each
 #   make bench-peers - the default teacher against our PyTorch implementation of it (eager
 #                and torch.compile), s/epoch and the ratio; PyTorch goes into .venv-bench
 PRESET ?= release
@@ -16,8 +17,9 @@ CMAKE_FLAGS ?=
 VENV := .venv
 BENCH_VENV := .venv-bench
 PEER_EPOCHS ?= 20
+FUZZ_SECONDS ?= 300
 
-.PHONY: all deps build venv run smoke test test-all bench bench-peers clean
+.PHONY: all deps build venv run smoke test test-all bench bench-peers fuzz clean
 
 all: build
 
@@ -70,6 +72,10 @@ $(BENCH_VENV)/bin/python: bench/peers/requirements.txt
 bench-peers: build $(BENCH_VENV)/bin/python
 	bench/peers/run_peers.py --python $(BENCH_VENV)/bin/python --grokking $(BUILD_DIR)/grokking \
 	  --epochs $(PEER_EPOCHS) --threads 2 --out $(BUILD_DIR)/peers.json
+
+# clang and its sanitizer runtimes (libFuzzer) come with clang; .ci/run installs them if missing.
+fuzz: deps
+	tools/run-fuzz.sh $(FUZZ_SECONDS)
 
 clean:
 	rm -rf build

@@ -9,6 +9,7 @@
 #include "grokking/core/atomic_file.h"
 #include "grokking/core/error.h"
 #include "grokking/core/json_io.h"
+#include "grokking/core/run_lock.h"
 #include "grokking/core/threads.h"
 #include "grokking/experiment/experiment_config.h"
 #include "grokking/experiment/experiment_report.h"
@@ -60,6 +61,9 @@ int cmd_experiment(int argc, const char* const* argv) {
   }
   const std::vector<Trial> plan = plan_trials(config, given);
 
+  // One experiment process per --out, for its whole life (each trial's process locks the
+  // trial's own run directory).
+  const RunLock lock(out, "experiment");
   // A re-run must describe the same experiment (or extend it).
   const fs::path plan_path = out / "plan.json";
   const nlohmann::json plan_json = plan_to_json(plan);

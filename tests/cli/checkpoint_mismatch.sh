@@ -15,7 +15,11 @@ train_args() {
 }
 
 # snapshot DIR: the paths and contents of everything under DIR.
-snapshot() { (cd "$1" && find . | sort && find . -type f -print0 | sort -z | xargs -0 sha256sum); }
+# (but the run-directory lock, which every run takes and stamps with its pid).
+snapshot() {
+  (cd "$1" && find . ! -name .lock | sort &&
+    find . -type f ! -name .lock -print0 | sort -z | xargs -0 sha256sum)
+}
 
 train_args
 expect_exit 0 "$GROKKING" train "${ARGS[@]}" --save_dir "$WORK/run"

@@ -12,7 +12,11 @@ source "$(dirname "$0")/lib/common.sh"
 source "$(dirname "$0")/lib/runs.sh"
 ARGS=(--p 23 --dim 32 --depth 1 --epochs 10 --batch_size 64 --checkpoint_every 5 --threads 1)
 
-snapshot() { (cd "$1" && find . | sort && find . -type f -print0 | sort -z | xargs -0 sha256sum); }
+# (but the run-directory lock, which every run takes and stamps with its pid).
+snapshot() {
+  (cd "$1" && find . ! -name .lock | sort &&
+    find . -type f ! -name .lock -print0 | sort -z | xargs -0 sha256sum)
+}
 
 expect_exit 0 "$GROKKING" train "${ARGS[@]}" --save_dir "$WORK/ref"
 [ -d "$WORK/ref/checkpoints/step_00000040" ] || fail "expected 4 steps per epoch"
@@ -61,7 +65,7 @@ echo "notes" >"$WORK/nosummary/.tmp-notes"
 expect_exit 0 "$GROKKING" train "${ARGS[@]}" --save_dir "$WORK/nosummary" --resume
 expect_in "$WORK/out" "has no summary.json; writing it"
 [ "$(cd "$WORK/nosummary" && LC_ALL=C ls -A | tr '\n' ' ')" = \
-  ".tmp-notes checkpoints config.yaml summary.json tensorboard training_history.json " ] ||
+  ".lock .tmp-notes checkpoints config.yaml summary.json tensorboard training_history.json " ] ||
   fail "leftovers: $(ls -A "$WORK/nosummary")"
 same_run "$WORK/ref" "$WORK/nosummary"
 cmp "$WORK/ref/training_history.json" "$WORK/nosummary/training_history.json" ||

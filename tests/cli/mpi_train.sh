@@ -48,7 +48,7 @@ assert a == b
 # Stopped by SIGTERM to mpirun (which forwards it to every rank) once the first checkpoint is
 # there, then resumed on the same ranks. (Batches of 64: one shard in one process, but the
 # ranks always split the batch, so the reference is a 2-rank run too.)
-LONG=(--p 97 --dim 32 --depth 1 --epochs 12 --batch_size 64 --checkpoint_every 1)
+LONG=(--p 97 --dim 32 --depth 1 --epochs 60 --batch_size 64 --checkpoint_every 1)
 expect_exit 0 mpi 2 "$GROKKING" train "${LONG[@]}" --threads 1 --save_dir "$WORK/ref"
 (exec mpirun --oversubscribe --bind-to none -np 2 "$GROKKING" train "${LONG[@]}" --threads 1 \
   --save_dir "$WORK/run" > "$WORK/stop.log" 2>&1) &
@@ -69,5 +69,5 @@ expect_exit 0 "$GROKKING" inspect "$WORK/run"
 expect_exit 0 mpi 2 "$GROKKING" train "${LONG[@]}" --threads 1 --save_dir "$WORK/run" --resume
 expect_in "$WORK/out" "resuming from step"
 same_run "$WORK/ref" "$WORK/run"
-expect_epochs "$WORK/run" 12
+expect_epochs "$WORK/run" 60
 echo PASS

@@ -31,14 +31,17 @@ void rename_or_throw(const fs::path& from, const fs::path& to) {
   if (std::rename(from.c_str(), to.c_str()) != 0) throw_rename_error(from, to, errno);
 }
 
-// The epoch a step directory's state.json records, if readable and saved at an epoch's end.
+// The epoch a step directory's state.json records, if it is valid and was saved at an epoch's
+// end. An old step that is not (edited, corrupt) is not kept for keep_every.
 std::optional<int64_t> read_epoch_end(const fs::path& step_dir) {
   try {
     const auto state = read_json_file(step_dir / kStateFile);
-    if (state.is_object() && state.contains("epoch") && state["epoch"].is_number_integer() &&
-        !state.value("mid_epoch", false))
-      return state["epoch"].get<int64_t>();
-  } catch (const Error&) {
+    if (!check_state(state, (step_dir / kStateFile).string()).empty()) return std::nullopt;
+    const auto mid_epoch = state.find("mid_epoch");
+    if (mid_epoch != state.end() && (!mid_epoch->is_boolean() || mid_epoch->get<bool>()))
+      return std::nullopt;
+    return state["epoch"].get<int64_t>();
+  } catch (const std::exception&) {
   }
   return std::nullopt;
 }

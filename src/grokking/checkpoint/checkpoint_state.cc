@@ -36,6 +36,9 @@ std::string check_state(const nlohmann::json& state, const std::string& source) 
     if (value == state.end() || !value->is_number_unsigned())
       return fmt::format("{}: missing or invalid \"{}\"", source, key);
   }
+  const auto mid_epoch = state.find("mid_epoch");
+  if (mid_epoch != state.end() && !mid_epoch->is_boolean())
+    return fmt::format("{}: \"mid_epoch\" is {}; allowed true or false", source, mid_epoch->dump());
   const auto files = state.find("files");
   if (files == state.end() || !files->is_object()) return source + ": missing \"files\"";
   return "";

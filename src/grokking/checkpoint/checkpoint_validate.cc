@@ -80,16 +80,26 @@ std::string read_verified(const fs::path& step_dir, CheckpointContents* out) {
   return "";
 }
 
+// read_verified, with any failure (a JSON value of the wrong type, an allocation that fails) as
+// the problem rather than an exception, so that a search for the newest valid step skips it.
+std::string read_checked(const fs::path& step_dir, CheckpointContents* out) {
+  try {
+    return read_verified(step_dir, out);
+  } catch (const std::exception& e) {
+    return fmt::format("{}: {}", step_dir.string(), e.what());
+  }
+}
+
 }  // namespace
 
 std::string validate_checkpoint(const fs::path& step_dir) {
   CheckpointContents contents;
-  return read_verified(step_dir, &contents);
+  return read_checked(step_dir, &contents);
 }
 
 CheckpointContents load_checkpoint(const fs::path& step_dir) {
   CheckpointContents contents;
-  const std::string problem = read_verified(step_dir, &contents);
+  const std::string problem = read_checked(step_dir, &contents);
   if (!problem.empty()) throw Error("invalid checkpoint: " + problem);
   return contents;
 }

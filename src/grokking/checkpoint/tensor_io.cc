@@ -35,9 +35,8 @@ std::vector<std::string> layout_names(const TensorLayout& layout, std::string_vi
   return names;
 }
 
-void load_layout(const SafeTensorFile& file, const TensorLayout& layout, float* arena,
-                 std::string_view prefix) {
-  // Check every tensor before copying any, so that a failed load leaves the arena unchanged.
+std::vector<const SafeTensor*> check_layout(const SafeTensorFile& file, const TensorLayout& layout,
+                                            std::string_view prefix) {
   std::vector<const SafeTensor*> found;
   for (const auto& spec : layout.tensors()) {
     const std::string name = std::string(prefix) + spec.name;
@@ -54,6 +53,13 @@ void load_layout(const SafeTensorFile& file, const TensorLayout& layout, float* 
                               fmt::join(spec.shape, ", ")));
     found.push_back(tensor);
   }
+  return found;
+}
+
+void load_layout(const SafeTensorFile& file, const TensorLayout& layout, float* arena,
+                 std::string_view prefix) {
+  // Check every tensor before copying any, so that a failed load leaves the arena unchanged.
+  const std::vector<const SafeTensor*> found = check_layout(file, layout, prefix);
   for (std::size_t i = 0; i < found.size(); ++i) {
     const auto& bytes = found[i]->bytes;
     if (!bytes.empty()) std::memcpy(arena + layout.at(i).offset, bytes.data(), bytes.size());

@@ -27,6 +27,11 @@ void write_safetensors(const std::filesystem::path& path,
 std::vector<SafeTensorView> layout_views(const TensorLayout& layout, const float* arena,
                                          std::string_view prefix = "");
 
+// The tensor of `file` for every tensor of `layout`, in layout order, with the checks of
+// load_layout: a caller can check a file against a layout before allocating the arena.
+std::vector<const SafeTensor*> check_layout(const SafeTensorFile& file, const TensorLayout& layout,
+                                            std::string_view prefix = "");
+
 // Copies tensor `prefix + spec.name` of `file` into `arena` for every tensor of `layout`.
 // grok::Error "<source>: tensor '<name>' ..." if one is missing, is not F32, or has another
 // shape ("shape [4, 8] in the file, expected [4, 16]"). Tensors of `file` that the layout

@@ -3,6 +3,7 @@
 #include <cstddef>
 
 #if defined(__x86_64__)
+#include <cpuid.h>
 #include <immintrin.h>
 #define GROK_BF16_X86 1
 #endif
@@ -43,8 +44,15 @@ __attribute__((target("avx512f,avx512bf16,avx512vl,avx512bw"))) void to_bf16_avx
 
 bool bf16_conversion_vectorized() {
 #if GROK_BF16_X86
+#if defined(__clang__) && __clang_major__ < 16
+  // clang before 16 (the fuzz preset's) lacks the "avx512bf16" name: CPUID leaf 7.1, EAX bit 5.
+  unsigned eax = 0, ebx = 0, ecx = 0, edx = 0;
+  static const bool has = __get_cpuid_count(7, 1, &eax, &ebx, &ecx, &edx) && ((eax >> 5) & 1) &&
+                          __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl");
+#else
   static const bool has = __builtin_cpu_supports("avx512bf16") &&
                           __builtin_cpu_supports("avx512bw") && __builtin_cpu_supports("avx512vl");
+#endif
   return has;
 #else
   return false;

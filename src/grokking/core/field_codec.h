@@ -9,6 +9,7 @@
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <string>
+#include <string_view>
 #include <type_traits>
 #include <vector>
 
@@ -28,6 +29,7 @@ std::string yaml_flow_item(const std::string& text);
 std::vector<std::string> split_list(const std::string& text);
 
 namespace codec_detail {
+bool valid_utf8(std::string_view text);
 [[noreturn]] void bad_value(const std::string& key, const std::string& text, const char* what);
 [[noreturn]] void bad_json(const nlohmann::json& value, const char* what);
 int64_t parse_int(const std::string& key, const std::string& text);
@@ -120,7 +122,13 @@ struct Codec<bool> {
 
 template <>
 struct Codec<std::string> {
-  static std::string parse(const std::string& text, const std::string&) { return text; }
+  // Strings (paths, names) go into JSON files, which must be UTF-8: anything else is refused
+  // here rather than when a file is written after training.
+  static std::string parse(const std::string& text, const std::string& key) {
+    if (!codec_detail::valid_utf8(text))
+      codec_detail::bad_value(key, text, "valid UTF-8 (it is written into JSON files)");
+    return text;
+  }
   static constexpr bool kIntegral = false;
   static std::string yaml(const std::string& v) { return yaml_scalar(v); }
   static std::string yaml_item(const std::string& v) { return yaml_flow_item(v); }

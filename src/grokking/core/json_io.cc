@@ -8,7 +8,8 @@ namespace grok {
 nlohmann::json parse_json(std::string_view text, const std::string& source) {
   try {
     return nlohmann::json::parse(text);
-  } catch (const nlohmann::json::parse_error& e) {
+  } catch (const nlohmann::json::exception& e) {
+    // parse_error, and out_of_range for a number past double's range (1e400).
     throw Error(fmt::format("{}: invalid JSON ({})", source, e.what()));
   }
 }

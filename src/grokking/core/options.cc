@@ -5,10 +5,13 @@
 #include <CLI/CLI.hpp>
 #include <algorithm>
 #include <charconv>
+#include <filesystem>
 #include <fstream>
+#include <map>
 #include <sstream>
 
 #include "grokking/core/error.h"
+#include "grokking/core/yaml_limits.h"
 
 namespace grok {
 namespace {
@@ -82,6 +85,13 @@ const Option* OptionSet::find(const std::string& name) const {
 }
 
 void OptionSet::apply_yaml_file(const std::string& path) {
+  std::error_code ec;
+  if (std::filesystem::is_directory(path, ec))
+    throw UsageError(fmt::format("--config: '{}' is a directory, not a YAML file", path));
+  const auto size = std::filesystem::file_size(path, ec);
+  if (!ec && size > static_cast<uintmax_t>(kMaxYamlBytes))
+    throw UsageError(fmt::format("--config: '{}' is {} bytes, above the limit of {} bytes", path,
+                                 size, kMaxYamlBytes));
   std::ifstream in(path);
   if (!in) throw UsageError(fmt::format("--config: cannot read '{}'", path));
   std::stringstream text;
@@ -90,6 +100,16 @@ void OptionSet::apply_yaml_file(const std::string& path) {
 }
 
 void OptionSet::apply_yaml_text(const std::string& text, const std::string& source) {
+  check_yaml_limits(text, source);
+  try {
+    apply_yaml_nodes(text, source);
+  } catch (const YAML::Exception& e) {
+    // A conversion (a key that is not a scalar) or anything else yaml-cpp rejects.
+    throw UsageError(fmt::format("{}: invalid YAML: {}", source, e.what()));
+  }
+}
+
+void OptionSet::apply_yaml_nodes(const std::string& text, const std::string& source) {
   YAML::Node root;
   try {
     root = YAML::Load(text);
@@ -100,7 +120,10 @@ void OptionSet::apply_yaml_text(const std::string& text, const std::string& sour
   if (!root.IsMap()) throw UsageError(fmt::format("{}: expected a mapping of key: value", source));
   std::vector<std::string> names;
   for (const auto& option : options_) names.push_back(option.name);
+  std::map<const Option*, std::string> seen;  // option → the key that set it
   for (const auto& entry : root) {
+    if (!entry.first.IsScalar())
+      throw UsageError(fmt::format("{}: a key must be a plain name", source));
     const std::string key = entry.first.as<std::string>();
     const Option* option = find(key);
     if (option == nullptr || key == "config") {
@@ -108,6 +131,9 @@ void OptionSet::apply_yaml_text(const std::string& text, const std::string& sour
       throw UsageError(fmt::format("{}: unknown key '{}'{}", source, key,
                                    hint.empty() ? "" : " (did you mean '" + hint + "'?)"));
     }
+    if (const auto [it, added] = seen.emplace(option, key); !added)
+      throw UsageError(fmt::format("{}: key '{}' is given twice{}; give it once", source, key,
+                                   it->second == key ? "" : " (as '" + it->second + "')"));
     try {
       if (entry.second.IsSequence()) {
         if (!option->parse_items)

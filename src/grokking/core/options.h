@@ -75,7 +75,8 @@ class OptionSet {
   // flags (with a did-you-mean), bad values, or unknown config keys.
   bool parse(int argc, const char* const* argv);
 
-  // Applies a YAML mapping; unknown keys are errors naming the file and key.
+  // Applies a YAML mapping; unknown or repeated keys, a file past the limits of yaml_limits.h,
+  // and a directory are errors naming the file and key.
   void apply_yaml_file(const std::string& path);
   void apply_yaml_text(const std::string& text, const std::string& source);
 
@@ -84,6 +85,7 @@ class OptionSet {
   const Option* find(const std::string& name) const;
 
  private:
+  void apply_yaml_nodes(const std::string& text, const std::string& source);
   Option& push(Option option);
   std::string verb_;
   std::string description_;

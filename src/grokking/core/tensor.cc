@@ -5,7 +5,7 @@
 namespace grok {
 
 std::size_t TensorLayout::add(std::string name, Shape shape) {
-  GROK_CHECK(!contains(name), "duplicate tensor name {}", name);
+  GROK_CHECK(index_.emplace(name, tensors_.size()).second, "duplicate tensor name {}", name);
   TensorSpec spec{std::move(name), std::move(shape), total_};
   const std::size_t padded = (spec.size() + 15) / 16 * 16;
   total_ += padded;
@@ -14,16 +14,12 @@ std::size_t TensorLayout::add(std::string name, Shape shape) {
 }
 
 const TensorSpec& TensorLayout::find(const std::string& name) const {
-  for (const auto& t : tensors_)
-    if (t.name == name) return t;
-  throw Error("no tensor named '" + name + "'");
+  const auto it = index_.find(name);
+  if (it == index_.end()) throw Error("no tensor named '" + name + "'");
+  return tensors_[it->second];
 }
 
-bool TensorLayout::contains(const std::string& name) const {
-  for (const auto& t : tensors_)
-    if (t.name == name) return true;
-  return false;
-}
+bool TensorLayout::contains(const std::string& name) const { return index_.contains(name); }
 
 std::size_t TensorLayout::parameter_count() const {
   std::size_t n = 0;

@@ -8,6 +8,7 @@
 #include <new>
 #include <numeric>
 #include <string>
+#include <unordered_map>
 #include <vector>
 
 namespace grok {
@@ -46,8 +47,9 @@ struct TensorSpec {
   std::size_t size() const { return static_cast<std::size_t>(numel(shape)); }
 };
 
-// An ordered set of named tensors packed into one arena. Each tensor starts at a multiple of
-// 16 elements (64 bytes of float).
+// An ordered set of named tensors packed into one arena; adding and finding by name take
+// constant time (a layout of thousands of layers is built in linear time). Each tensor starts at a
+// multiple of 16 elements (64 bytes of float).
 class TensorLayout {
  public:
   // Appends a tensor and returns its index.
@@ -63,6 +65,7 @@ class TensorLayout {
 
  private:
   std::vector<TensorSpec> tensors_;
+  std::unordered_map<std::string, std::size_t> index_;  // name → position in tensors_
   std::size_t total_ = 0;
 };
 

@@ -2,6 +2,8 @@
 
 #include <fmt/format.h>
 
+#include <type_traits>
+
 #include "grokking/core/error.h"
 #include "grokking/core/json_io.h"
 #include "grokking/experiment/trial_command.h"
@@ -22,9 +24,13 @@ nlohmann::ordered_json optional_json(const std::optional<T>& value) {
   return value ? nlohmann::ordered_json(*value) : nlohmann::ordered_json(nullptr);
 }
 
+// An integer key must hold an integer (nlohmann converts 1e30 to int64_t, undefined behaviour).
 template <typename T>
 std::optional<T> optional_from(const nlohmann::json& json, const char* key) {
   if (!json.contains(key) || json[key].is_null()) return std::nullopt;
+  if constexpr (std::is_integral_v<T>)
+    if (!json[key].is_number_integer())
+      throw Error(fmt::format("\"{}\" is {}, expected an integer", key, json[key].dump()));
   return json[key].get<T>();
 }
 
@@ -68,9 +74,10 @@ TrialRecord read_trial_results(const fs::path& run_dir, const Trial& trial,
     record.epoch_to_50 = optional_from<int64_t>(summary, "epoch_to_50");
     record.epoch_to_90 = optional_from<int64_t>(summary, "epoch_to_90");
     record.epoch_to_99 = optional_from<int64_t>(summary, "epoch_to_99");
-    record.params = summary.at("parameters").get<int64_t>();
+    record.params = optional_from<int64_t>(summary, "parameters");
+    if (!record.params) throw Error("\"parameters\" is missing");
     record.wall_s = summary.at("timing").at("wall_s").get<double>();
-  } catch (const nlohmann::json::exception& e) {
+  } catch (const std::exception& e) {  // nlohmann's, or optional_from's grok::Error
     throw Error(fmt::format("{}: missing or invalid results ({})",
                             (run_dir / "summary.json").string(), e.what()));
   }
@@ -180,7 +187,7 @@ std::vector<TrialRecord> read_manifest_records(const fs::path& manifest_path) {
       r.note = t.value("note", "");
       records.push_back(std::move(r));
     }
-  } catch (const nlohmann::json::exception& e) {
+  } catch (const std::exception& e) {  // nlohmann's, or a bad status or integer (grok::Error)
     throw Error(fmt::format("{}: invalid manifest ({})", manifest_path.string(), e.what()));
   }
   return records;

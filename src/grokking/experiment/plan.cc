@@ -200,8 +200,14 @@ std::vector<Trial> plan_trials(const ExperimentConfig& config,
     trials.push_back(t);
     given_teacher = std::move(t);
   }
-  for (int r = 0; r < config.repeats; ++r)
+  for (int r = 0; r < config.repeats; ++r) {
     plan_repeat(config, r, given_teacher ? &*given_teacher : nullptr, trials);
+    if (trials.size() > kMaxTrials)
+      throw UsageError(fmt::format(
+          "repeats: {} repeats make a plan of more than {} trials ({} after {} repeats), the "
+          "limit; use fewer repeats, scales, strategies or rounds",
+          config.repeats, kMaxTrials, trials.size(), r + 1));
+  }
   return trials;
 }
 

@@ -71,10 +71,14 @@ struct GivenTeacher {
   TaskConfig task;
 };
 
-// Expands a configuration; calls config.validate(). With config.teacher_checkpoint set, `given`
-// must hold the checkpoint's shape and task. Throws UsageError (naming the scale) if a scale
-// gives an invalid shape (e.g. an odd head width), or if a strategy cannot pair the shapes
-// (attention and feature need the teacher's depth; attention its heads).
+// The most trials a plan may hold (a plan is built, written and scheduled in memory).
+inline constexpr std::size_t kMaxTrials = 100'000;
+
+// Expands a configuration; calls config.validate(). UsageError naming repeats past kMaxTrials. With
+// config.teacher_checkpoint set, `given` must hold the checkpoint's shape and task. Throws
+// UsageError (naming the scale) if a scale gives an invalid shape (e.g. an odd head width), or if a
+// strategy cannot pair the shapes (attention and feature need the teacher's depth; attention its
+// heads).
 std::vector<Trial> plan_trials(const ExperimentConfig& config,
                                const std::optional<GivenTeacher>& given = std::nullopt);
 

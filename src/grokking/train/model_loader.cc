@@ -74,9 +74,12 @@ LoadedModel load_model(const std::filesystem::path& path) {
                     metadata_path.string(), model.config.vocab_size, model.config.n_classes,
                     model.config.seq_len, model.task.p, expected.vocab_size, expected.n_classes,
                     expected.seq_len));
+  // metadata.json is untrusted: the tensors on disk must match its shape before the arena it
+  // implies is allocated.
   model.layout = param_layout(model.config);
-  model.params.assign(model.layout.total_size(), 0.0f);
   const CheckpointContents contents = load_checkpoint(resolved.step_dir);
+  check_layout(contents.model, model.layout);
+  model.params.assign(model.layout.total_size(), 0.0f);
   load_layout(contents.model, model.layout, model.params.data());
   model.step_dir = resolved.step_dir;
   model.step = contents.step;

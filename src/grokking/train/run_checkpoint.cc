@@ -3,6 +3,9 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <cmath>
+#include <limits>
+
 #include "grokking/checkpoint/json_diff.h"
 #include "grokking/checkpoint/tensor_io.h"
 #include "grokking/core/error.h"
@@ -22,6 +25,63 @@ nlohmann::json schedule_json(const TrainConfig& config) {
             {"init_value", 0.0},
             {"peak_value", config.optimizer.learning_rate},
             {"warmup_steps", config.optimizer.warmup_steps}}}};
+}
+
+[[noreturn]] void out_of_range(const std::string& source, const std::string& key,
+                               const std::string& value, const std::string& allowed) {
+  throw Error(fmt::format("{}: \"{}\" is {}; {} (an edited or foreign checkpoint?)", source, key,
+                          value, allowed));
+}
+
+// The loop state's values against this run's epochs: the resumed loop indexes the epoch's order
+// with batch_in_epoch and adds to the accumulators, so each is bounded before it is used.
+void check_loop_state(const TrainingState& state, const LoopShape& shape,
+                      const std::string& source) {
+  const int64_t steps = shape.steps_in_epoch;
+  if (state.step < 0) out_of_range(source, "step", std::to_string(state.step), "must be >= 0");
+  if (state.epoch < 0) out_of_range(source, "epoch", std::to_string(state.epoch), "must be >= 0");
+  if (state.epoch > std::numeric_limits<int64_t>::max() / steps - 1)
+    out_of_range(source, "epoch", std::to_string(state.epoch), "too large for any run");
+  if (state.batch_in_epoch < 0 || state.batch_in_epoch >= steps)
+    out_of_range(source, "data_order.batch_in_epoch", std::to_string(state.batch_in_epoch),
+                 fmt::format("allowed 0 to {} (batches per epoch - 1)", steps - 1));
+  // Unfinished: every batch before this one was taken. Finished: the last epoch ended early
+  // (max_steps) or at its end.
+  const int64_t expected = state.epoch * steps + state.batch_in_epoch;
+  if (!state.finished && state.step != expected)
+    out_of_range(source, "step", std::to_string(state.step),
+                 fmt::format("expected {} (epoch {} x {} batches + batch_in_epoch {})", expected,
+                             state.epoch, steps, state.batch_in_epoch));
+  if (state.finished && (state.batch_in_epoch != 0 || state.epoch < 1 ||
+                         state.step <= (state.epoch - 1) * steps || state.step > expected))
+    out_of_range(source, "step", std::to_string(state.step),
+                 fmt::format("a finished run at epoch {} has a step in ({}, {}] and "
+                             "batch_in_epoch 0",
+                             state.epoch, std::max<int64_t>(0, state.epoch - 1) * steps,
+                             state.epoch * steps));
+  // Every batch before the last of an epoch is full.
+  const int64_t seen = state.batch_in_epoch * shape.batch_size;
+  if (state.train_seen != seen)
+    out_of_range(
+        source, "accumulators.train_seen", std::to_string(state.train_seen),
+        fmt::format("expected {} (batch_in_epoch x batch size {})", seen, shape.batch_size));
+  if (state.train_correct < 0 || state.train_correct > state.train_seen)
+    out_of_range(source, "accumulators.train_correct", std::to_string(state.train_correct),
+                 fmt::format("allowed 0 to train_seen ({})", state.train_seen));
+  // Shorter: a checkpoint from before a component existed (the trainer starts it at zero).
+  if (state.component_sums.size() > shape.components)
+    out_of_range(source, "accumulators.component_sums",
+                 fmt::format("a list of {}", state.component_sums.size()),
+                 fmt::format("this run's objective has {} components", shape.components));
+  if (!std::isfinite(state.train_loss_sum))
+    out_of_range(source, "accumulators.train_loss_sum", fmt::format("{}", state.train_loss_sum),
+                 "must be finite");
+  for (const double sum : state.component_sums)
+    if (!std::isfinite(sum))
+      out_of_range(source, "accumulators.component_sums", fmt::format("{}", sum), "must be finite");
+  if (!std::isfinite(state.elapsed_s) || state.elapsed_s < 0)
+    out_of_range(source, "elapsed_s", fmt::format("{}", state.elapsed_s),
+                 "must be finite and not negative");
 }
 
 }  // namespace
@@ -77,22 +137,40 @@ RunCheckpointer::RunCheckpointer(const TrainConfig& config, nlohmann::json extra
       manager_(config.checkpoint_dir, RetentionPolicy{config.keep, config.keep_every}) {}
 
 std::optional<TrainingState> RunCheckpointer::restore(const std::vector<TrainableGroup>& groups,
-                                                      Progress& progress) {
+                                                      const LoopShape& shape, Progress& progress) {
   for (const auto& path : manager_.clean_temporaries())
     progress.warning(fmt::format("removed leftover of an interrupted save: {}", path.string()));
-  const LatestValid latest = manager_.latest_valid();
-  for (const auto& skipped : latest.skipped)
-    progress.warning(fmt::format("skipping invalid checkpoint: {}", skipped.problem));
-  if (!latest.found) {
-    if (!latest.skipped.empty())
-      throw Error(fmt::format("--resume: no valid checkpoint in {} (all {} are invalid)",
-                              manager_.dir().string(), latest.skipped.size()));
+  const std::vector<StepEntry> steps = manager_.list_steps();
+  if (steps.empty()) {
     progress.message(
         fmt::format("--resume: no checkpoint in {}; starting a new run", manager_.dir().string()));
     return std::nullopt;
   }
   check_same_run();
-  const CheckpointContents contents = load_checkpoint(latest.found->path);
+  // Newest first; a step that fails for any reason (a bad file, a value out of range for this
+  // run) is skipped with its reason, in favour of the next older one.
+  for (const auto& entry : steps) {
+    std::string problem = validate_checkpoint(entry.path);
+    if (problem.empty()) {
+      try {
+        return restore_step(load_checkpoint(entry.path), groups, shape);
+      } catch (const UsageError&) {
+        throw;
+      } catch (const Error& e) {
+        problem = e.what();
+      }
+    }
+    progress.warning(fmt::format("skipping invalid checkpoint: {}", problem));
+  }
+  throw Error(fmt::format("--resume: no valid checkpoint in {} (all {} are invalid)",
+                          manager_.dir().string(), steps.size()));
+}
+
+TrainingState RunCheckpointer::restore_step(const CheckpointContents& contents,
+                                            const std::vector<TrainableGroup>& groups,
+                                            const LoopShape& shape) {
+  const TrainingState state =
+      loop_state_from_json(contents.state, (contents.path / kStateFile).string(), shape);
   std::vector<std::string> expected;
   for (const auto& group : groups) {
     load_layout(contents.model, *group.layout, group.params, group.prefix);
@@ -105,13 +183,11 @@ std::optional<TrainingState> RunCheckpointer::restore(const std::vector<Trainabl
   if (const auto extra = unexpected_tensors(contents.model, expected); !extra.empty())
     throw Error(fmt::format("{}: unexpected tensors {} (a checkpoint of another model?)",
                             contents.model.source, fmt::join(extra, ", ")));
-  manager_.set_protected_step(contents.step);
   const Optimizer& optimizer = *groups.front().optimizer;
-
-  const TrainingState state = loop_state(contents);
   if (optimizer.count() != state.step)
     throw Error(fmt::format("{}: optimizer count {} does not match step {}", contents.path.string(),
                             optimizer.count(), state.step));
+  manager_.set_protected_step(contents.step);
   return state;
 }
 
@@ -135,24 +211,33 @@ void RunCheckpointer::check_same_run() const {
         manager_.dir().string(), describe_differences(differences)));
 }
 
-TrainingState RunCheckpointer::loop_state(const CheckpointContents& contents) {
-  const nlohmann::json& s = contents.state;
+TrainingState loop_state_from_json(const nlohmann::json& s, const std::string& source,
+                                   const LoopShape& shape) {
   TrainingState state;
+  std::string key;  // the key being read, for the message
+  const auto at = [&](const nlohmann::json& parent, const char* name,
+                      const std::string& path) -> const nlohmann::json& {
+    key = path;
+    return parent.at(name);
+  };
   try {
-    state.step = contents.step;
-    state.epoch = contents.epoch;
-    state.batch_in_epoch = s.at("data_order").at("batch_in_epoch").get<int64_t>();
-    const auto& acc = s.at("accumulators");
-    state.train_loss_sum = acc.at("train_loss_sum").get<double>();
-    state.train_correct = acc.at("train_correct").get<int64_t>();
-    state.train_seen = acc.at("train_seen").get<int64_t>();
-    state.component_sums = acc.at("component_sums").get<std::vector<double>>();
-    state.elapsed_s = s.at("elapsed_s").get<double>();
-    state.finished = s.at("finished").get<bool>();
+    state.step = at(s, "step", "step").get<int64_t>();
+    state.epoch = at(s, "epoch", "epoch").get<int64_t>();
+    state.batch_in_epoch =
+        at(at(s, "data_order", "data_order"), "batch_in_epoch", "data_order.batch_in_epoch")
+            .get<int64_t>();
+    const auto& acc = at(s, "accumulators", "accumulators");
+    state.train_loss_sum = at(acc, "train_loss_sum", "accumulators.train_loss_sum").get<double>();
+    state.train_correct = at(acc, "train_correct", "accumulators.train_correct").get<int64_t>();
+    state.train_seen = at(acc, "train_seen", "accumulators.train_seen").get<int64_t>();
+    state.component_sums =
+        at(acc, "component_sums", "accumulators.component_sums").get<std::vector<double>>();
+    state.elapsed_s = at(s, "elapsed_s", "elapsed_s").get<double>();
+    state.finished = at(s, "finished", "finished").get<bool>();
   } catch (const nlohmann::json::exception& e) {
-    throw Error(fmt::format("{}/{}: missing or invalid loop state ({})", contents.path.string(),
-                            kStateFile, e.what()));
+    throw Error(fmt::format("{}: missing or invalid \"{}\" ({})", source, key, e.what()));
   }
+  check_loop_state(state, shape, source);
   return state;
 }
 

@@ -28,6 +28,19 @@ struct TrainingState {
   bool finished = false;
 };
 
+// What a checkpoint's loop state must agree with: the shape of this run's epochs. Every value in
+// state.json is untrusted (its checksum is unkeyed) and is checked against it.
+struct LoopShape {
+  int64_t steps_in_epoch = 1;  // batches per epoch
+  int64_t batch_size = 1;      // examples per full batch (every batch but an epoch's last)
+  std::size_t components = 0;  // the objective's loss components (component_sums' length)
+};
+
+// The loop state of a checkpoint's state.json (`source` names it): grok::Error naming the file
+// and the key if one is missing, of the wrong type, or out of range for `shape`.
+TrainingState loop_state_from_json(const nlohmann::json& state, const std::string& source,
+                                   const LoopShape& shape);
+
 // A set of trainable tensors saved together: the model (prefix "") or an objective's extras
 // (prefix "projectors."). Tensor names in model.safetensors and optimizer.safetensors carry
 // the prefix; the optimizer's step count is saved as "<prefix>count".
@@ -61,19 +74,23 @@ class RunCheckpointer {
   // Removes the checkpoints of a previous run (--overwrite).
   void clear() const { manager_.clear(); }
 
-  // Restores the newest valid checkpoint into every group's params and optimizer (reporting corrupt
-  // newer ones it skips). nullopt if there is none. UsageError naming the differing keys if the
-  // checkpoint was written with another config, task or optimizer.
+  // Restores the newest valid checkpoint into every group's params and optimizer (reporting, and
+  // skipping, newer ones that are corrupt or do not fit this run). nullopt if there is none.
+  // UsageError naming the differing keys if the checkpoint was written with another config, task or
+  // optimizer. The loop state is range-checked against `shape` (grok::Error naming state.json and
+  // the key).
   std::optional<TrainingState> restore(const std::vector<TrainableGroup>& groups,
-                                       Progress& progress);
+                                       const LoopShape& shape, Progress& progress);
 
   void save(const TrainingState& state, const std::vector<TrainableGroup>& groups);
 
  private:
+  // Loads one verified step into the groups and returns its loop state (grok::Error if it does
+  // not fit this run).
+  TrainingState restore_step(const CheckpointContents& contents,
+                             const std::vector<TrainableGroup>& groups, const LoopShape& shape);
   // UsageError naming the differences if the checkpoint was written with other settings.
   void check_same_run() const;
-  // The loop state of a checkpoint's state.json (grok::Error naming the file if invalid).
-  static TrainingState loop_state(const CheckpointContents& contents);
 
   TrainConfig config_;
   nlohmann::json metadata_;

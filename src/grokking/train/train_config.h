@@ -75,6 +75,7 @@ struct TrainConfig {
   int log_every = 1;
   bool quiet = false;
   bool tensorboard = true;  // event files in <save_dir>/tensorboard (tensorboard_sink.h)
+  double max_memory = 0;    // GiB the run may need (memory_limit.h); 0: 90 % of the machine
 
   template <typename V>
   void visit(V& v) {
@@ -128,6 +129,11 @@ struct TrainConfig {
                 .min = 0,
                 .max = 4096,
                 .saved = false});
+    v(max_memory, {.name = "max_memory",
+                   .help = "refuse a run whose estimated peak memory exceeds this many GiB "
+                           "(0: 90% of this machine's memory)",
+                   .min = 0,
+                   .saved = false});
     v(log_every, {.name = "log_every",
                   .help = "print a progress line every N epochs",
                   .min = 1,

@@ -1,9 +1,12 @@
 #include "grokking/train/trainer.h"
 
 #include <fmt/format.h>
+#include <unistd.h>
 
 #include <algorithm>
+#include <cerrno>
 #include <cmath>
+#include <cstring>
 #include <filesystem>
 #include <memory>
 #include <optional>
@@ -13,10 +16,12 @@
 #include "grokking/core/error.h"
 #include "grokking/core/gemm.h"
 #include "grokking/core/json_io.h"
+#include "grokking/core/run_lock.h"
 #include "grokking/core/threads.h"
 #include "grokking/core/timer.h"
 #include "grokking/data/epoch_batches.h"
 #include "grokking/optim/optimizer.h"
+#include "grokking/train/memory_limit.h"
 #include "grokking/train/run_checkpoint.h"
 #include "grokking/train/run_directory.h"
 #include "grokking/train/run_outputs.h"
@@ -37,6 +42,47 @@ double l2_norm(const TensorLayout& layout, const float* params) {
       sum += v * v;
     }
   return std::sqrt(sum);
+}
+
+// True if `path` is `dir` or lies under it.
+bool inside(const fs::path& path, const fs::path& dir) {
+  const fs::path relative =
+      fs::weakly_canonical(path).lexically_relative(fs::weakly_canonical(dir));
+  return !relative.empty() && *relative.begin() != "..";
+}
+
+// An unwritable checkpoint directory is found now, not at the first save after an epoch.
+void check_writable(const fs::path& dir) {
+  std::error_code ec;
+  fs::create_directories(dir, ec);
+  if (ec)
+    throw Error(fmt::format("checkpoint_dir: cannot create {}: {}", dir.string(), ec.message()));
+  if (::access(dir.c_str(), W_OK) != 0)
+    throw Error(
+        fmt::format("checkpoint_dir: {} is not writable: {}", dir.string(), std::strerror(errno)));
+}
+
+// The run's estimated peak memory, printed, and refused (exit 2) above --max_memory: before
+// anything is allocated or written.
+void check_memory(const TrainConfig& config, const Split& split) {
+  const int batch = std::min(config.loop.batch_size, split.train.size());
+  const int eval =
+      std::min(config.loop.eval_batch_size, std::max(split.train.size(), split.val.size()));
+  const int max_batch = std::max(batch, eval);
+  const MemoryEstimate e =
+      estimate_memory(config.model, config.optimizer, max_batch, shard_count(num_threads(), batch));
+  const int64_t limit = memory_limit_bytes(config.max_memory);
+  const std::string text = fmt::format(
+      "{} ({} parameters: {} with gradients and optimizer state; activations of "
+      "{} examples: {})",
+      format_bytes(e.total()), e.parameters, format_bytes(e.weights), max_batch,
+      format_bytes(e.activations));
+  if (e.total() > limit)
+    throw UsageError(fmt::format(
+        "max_memory: the run needs an estimated {}, above the limit of {}{}; use a smaller model "
+        "(--dim, --depth) or batch, or raise --max_memory (GiB)",
+        text, format_bytes(limit), config.max_memory > 0 ? "" : " (90% of this machine's memory)"));
+  if (!config.quiet) fmt::print("memory: estimated peak {}\n", text);
 }
 
 std::vector<std::string> history_columns(const Objective& objective, bool eval_train) {
@@ -170,11 +216,21 @@ TrainingRun::TrainingRun(const TrainerSetup& setup, const Split& split)
 }
 
 std::optional<TrainResult> TrainingRun::restore() {
-  auto restored = checkpointer_.restore(groups_, progress_);
+  const LoopShape shape{steps_in_epoch_, batch_size_, objective_.component_names().size()};
+  auto restored = checkpointer_.restore(groups_, shape, progress_);
   if (!restored) return std::nullopt;
   state_ = *restored;
   // A checkpoint from before a component existed: its sums start at zero.
   state_.component_sums.resize(objective_.component_names().size(), 0.0);
+  // A finished run resumed with a larger budget continues (only if it ended at an epoch's end:
+  // one stopped mid-epoch by max_steps cannot pick up the rest of that epoch).
+  if (state_.finished && state_.step == state_.epoch * steps_in_epoch_ &&
+      state_.epoch < config_.loop.epochs &&
+      (config_.loop.max_steps == 0 || state_.step < config_.loop.max_steps)) {
+    progress_.message(fmt::format("{}: run finished at epoch {}; continuing to epoch {}",
+                                  config_.save_dir, state_.epoch, config_.loop.epochs));
+    state_.finished = false;
+  }
   const fs::path history_path = fs::path(config_.save_dir) / setup_.history_file;
   if (fs::exists(history_path))
     history_ = History::from_json(read_json_file(history_path), history_.columns(),
@@ -184,7 +240,11 @@ std::optional<TrainResult> TrainingRun::restore() {
   if (state_.finished && fs::exists(summary_path)) {
     progress_.message(fmt::format("{}: run already finished at epoch {} (step {})",
                                   config_.save_dir, state_.epoch, state_.step));
-    return TrainResult{0, nlohmann::ordered_json::parse(read_file(summary_path))};
+    try {
+      return TrainResult{0, nlohmann::ordered_json::parse(read_file(summary_path))};
+    } catch (const nlohmann::json::exception& e) {
+      throw Error(fmt::format("{}: invalid JSON ({})", summary_path.string(), e.what()));
+    }
   }
   // Finished but killed before summary.json was written: no epochs run, the summary is written.
   progress_.message(
@@ -198,7 +258,16 @@ std::optional<TrainResult> TrainingRun::restore() {
 }
 
 TrainResult TrainingRun::run() {
-  if (writer_) prepare_run_directory(config_, checkpointer_, setup_.history_file);
+  // One process per run directory (and per checkpoint directory kept elsewhere), before
+  // anything in it is read, cleared or written; under mpirun, rank 0's.
+  std::optional<RunLock> lock, checkpoint_lock;
+  if (writer_) {
+    lock.emplace(config_.save_dir, setup_.verb);
+    if (!inside(config_.checkpoint_dir, config_.save_dir))
+      checkpoint_lock.emplace(config_.checkpoint_dir, setup_.verb);
+    check_writable(config_.checkpoint_dir);
+    prepare_run_directory(config_, checkpointer_, setup_.history_file);
+  }
   if (config_.resume)
     if (auto finished = rank_zero_first(world_, [&] { return restore(); })) return *finished;
   if (writer_) write_file_atomic(fs::path(config_.save_dir) / "config.yaml", setup_.config_yaml);
@@ -341,6 +410,7 @@ TrainResult run_training(const TrainerSetup& setup, const Split& split) {
   set_num_threads(setup.config.threads);
   set_gemm_precision(setup.config.precision);
   install_stop_handlers();
+  check_memory(setup.config, split);
   TrainingRun run(setup, split);
   return run.run();
 }
