@@ -94,4 +94,14 @@ expect_exit 2 "$GROKKING" report "$EXP" --no_analyse
 expect_in "$WORK/err" "no_analysis"
 expect_exit 1 "$GROKKING" report "$WORK"
 expect_in "$WORK/err" "no manifest.json"
+# An edited plan.json: a float where an integer belongs is named, never converted.
+cp -r "$EXP" "$WORK/edited"
+py "
+p = '$WORK/edited/plan.json'; plan = json.load(open(p))
+plan[0]['repeat'] = 1e300
+json.dump(plan, open(p, 'w'))
+"
+expect_exit 1 "$GROKKING" report "$WORK/edited" --out "$WORK/r3" --no_analysis
+expect_in "$WORK/err" "plan.json: trial"
+expect_in "$WORK/err" "\"repeat\" is 1e+300"
 echo PASS

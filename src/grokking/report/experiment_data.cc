@@ -69,8 +69,19 @@ ExperimentData read_experiment(const fs::path& dir) {
     const nlohmann::json plan = read_json_file(dir / "plan.json");
     if (plan.is_array()) {
       for (const auto& t : plan) {
-        if (t.contains("id") && t.contains("repeat"))
-          repeat_by_id[t["id"]] = t["repeat"].get<int>();
+        if (!t.is_object())
+          throw Error(fmt::format("{}: a trial is not an object", (dir / "plan.json").string()));
+        if (t.contains("id") && t.contains("repeat")) {
+          // Untrusted: an integer in range, never a float converted (1e300 would be UB).
+          const auto& repeat = t["repeat"];
+          if (!t["id"].is_string() || !repeat.is_number_integer() || repeat.get<int64_t>() < 0 ||
+              repeat.get<int64_t>() > 1'000'000)
+            throw Error(
+                fmt::format("{}: trial {}: \"repeat\" is {}; expected an integer 0 to "
+                            "1000000 and a string id",
+                            (dir / "plan.json").string(), t["id"].dump(), repeat.dump()));
+          repeat_by_id[t["id"].get<std::string>()] = repeat.get<int>();
+        }
         if (data.task.is_null() && t.contains("task")) data.task = t["task"];
       }
     }
