@@ -37,6 +37,8 @@ resume_edited data_order.batch_in_epoch data_order.batch_in_epoch -100000
 resume_edited data_order.batch_in_epoch data_order.batch_in_epoch 1000
 resume_edited step data_order.batch_in_epoch 3
 resume_edited accumulators.train_seen accumulators.train_seen 9223372036854775807
+# A float where an integer belongs (found by tests/fuzz/fuzz_state: converting it was UB).
+resume_edited data_order.batch_in_epoch data_order.batch_in_epoch 1.5e300
 resume_edited accumulators.train_correct accumulators.train_correct 9223372036854775807
 resume_edited accumulators.component_sums accumulators.component_sums '[1, 2, 3]'
 resume_edited step epoch 100000000000

@@ -30,9 +30,10 @@ command -v debootstrap >/dev/null || die "debootstrap not installed (apt-get ins
 
 root="$(mktemp -d /var/tmp/grokking-fresh.XXXXXX)"
 cleanup() {
-  for m in dev/pts dev proc; do
-    mountpoint -q "$root/$m" 2>/dev/null && umount -l "$root/$m"
-  done
+  # Everything mounted inside the root, deepest first: /proc, /dev, /dev/pts, and what the tests
+  # mounted themselves (`ip netns` mounts /run/netns and one file per namespace).
+  awk -v r="$root/" 'index($2, r) == 1 {print $2}' /proc/self/mounts | sort -r |
+    while read -r m; do umount -l "$m" 2>/dev/null || true; done
   if [ "${GROK_FRESH_KEEP:-0}" = 1 ]; then say "kept $root"; else rm -rf --one-file-system "$root"; fi
 }
 trap cleanup EXIT

@@ -220,16 +220,24 @@ TrainingState loop_state_from_json(const nlohmann::json& s, const std::string& s
     key = path;
     return parent.at(name);
   };
+  // A float converted to an integer is undefined behaviour when out of range (found by
+  // tests/fuzz/fuzz_state): integers must be JSON integers that fit int64.
+  const auto integer = [&](const nlohmann::json& v) -> int64_t {
+    const bool fits =
+        v.is_number_integer() &&
+        (!v.is_number_unsigned() || v.get<uint64_t>() <= static_cast<uint64_t>(INT64_MAX));
+    if (!fits) out_of_range(source, key, v.dump(), "expected an integer");
+    return v.get<int64_t>();
+  };
   try {
-    state.step = at(s, "step", "step").get<int64_t>();
-    state.epoch = at(s, "epoch", "epoch").get<int64_t>();
-    state.batch_in_epoch =
-        at(at(s, "data_order", "data_order"), "batch_in_epoch", "data_order.batch_in_epoch")
-            .get<int64_t>();
+    state.step = integer(at(s, "step", "step"));
+    state.epoch = integer(at(s, "epoch", "epoch"));
+    state.batch_in_epoch = integer(
+        at(at(s, "data_order", "data_order"), "batch_in_epoch", "data_order.batch_in_epoch"));
     const auto& acc = at(s, "accumulators", "accumulators");
     state.train_loss_sum = at(acc, "train_loss_sum", "accumulators.train_loss_sum").get<double>();
-    state.train_correct = at(acc, "train_correct", "accumulators.train_correct").get<int64_t>();
-    state.train_seen = at(acc, "train_seen", "accumulators.train_seen").get<int64_t>();
+    state.train_correct = integer(at(acc, "train_correct", "accumulators.train_correct"));
+    state.train_seen = integer(at(acc, "train_seen", "accumulators.train_seen"));
     state.component_sums =
         at(acc, "component_sums", "accumulators.component_sums").get<std::vector<double>>();
     state.elapsed_s = at(s, "elapsed_s", "elapsed_s").get<double>();
