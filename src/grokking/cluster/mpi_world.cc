@@ -3,6 +3,7 @@
 #include <mpi.h>
 #include <unistd.h>
 
+#include <algorithm>
 #include <climits>
 #include <cstdlib>
 #include <cstring>
@@ -118,28 +119,25 @@ std::string MpiWorld::broadcast(const std::string& bytes) const {
   return out;
 }
 
-void MpiWorld::sum_in_rank_order(float* data, std::size_t n, std::vector<float>& scratch) const {
-  if (size_ == 1) return;
-  scratch.resize(n * size_);
-  check(MPI_Allgather(data, checked_count(n), MPI_FLOAT, scratch.data(), checked_count(n),
-                      MPI_FLOAT, MPI_COMM_WORLD),
+// Every rank's `data` into `all` ([size · n]), then data = Σ_r all[r·n …], in rank order.
+template <typename T>
+void sum_ranks_in_order(T* data, std::size_t n, std::vector<T>& all, MPI_Datatype type, int size) {
+  all.resize(n * size);
+  check(MPI_Allgather(data, checked_count(n), type, all.data(), checked_count(n), type,
+                      MPI_COMM_WORLD),
         "MPI_Allgather");
-  for (std::size_t i = 0; i < n; ++i) data[i] = scratch[i];
-  for (int r = 1; r < size_; ++r) {
-    const float* part = scratch.data() + n * r;
-    for (std::size_t i = 0; i < n; ++i) data[i] += part[i];
-  }
+  std::copy_n(all.data(), n, data);
+  for (int r = 1; r < size; ++r)
+    for (std::size_t i = 0; i < n; ++i) data[i] += all[n * r + i];
+}
+
+void MpiWorld::sum_in_rank_order(float* data, std::size_t n, std::vector<float>& scratch) const {
+  if (size_ > 1) sum_ranks_in_order(data, n, scratch, MPI_FLOAT, size_);
 }
 
 void MpiWorld::sum_in_rank_order(double* data, std::size_t n) const {
-  if (size_ == 1) return;
-  std::vector<double> all(n * size_);
-  check(MPI_Allgather(data, checked_count(n), MPI_DOUBLE, all.data(), checked_count(n), MPI_DOUBLE,
-                      MPI_COMM_WORLD),
-        "MPI_Allgather");
-  for (std::size_t i = 0; i < n; ++i) data[i] = all[i];
-  for (int r = 1; r < size_; ++r)
-    for (std::size_t i = 0; i < n; ++i) data[i] += all[n * r + i];
+  std::vector<double> all;
+  if (size_ > 1) sum_ranks_in_order(data, n, all, MPI_DOUBLE, size_);
 }
 
 void MpiWorld::barrier() const {
