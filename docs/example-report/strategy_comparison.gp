@@ -27,15 +27,15 @@ do for [format in "png svg"] {
   set style fill transparent solid 0.18 noborder
   set title "students and control at 0.5× the teacher's width"
   plot "strategy_comparison.dat" index 0 using 1:4:5 with filledcurves fc rgb "#000000" notitle, \
-       "" index 0 using 1:3 with lines lw 2 dt 1 lc rgb "#000000" title "teacher (3 runs)", \
+       "" index 0 using 1:3 with lines lw 2 dt 1 lc rgb "#000000" title "teacher (10 runs)", \
        "" index 1 using 1:4:5 with filledcurves fc rgb "#0072B2" notitle, \
-       "" index 1 using 1:3 with lines lw 2 dt 1 lc rgb "#0072B2" title "logit 0.5× (3 runs)", \
+       "" index 1 using 1:3 with lines lw 2 dt 1 lc rgb "#0072B2" title "logit 0.5× (10 runs)", \
        "" index 2 using 1:4:5 with filledcurves fc rgb "#E69F00" notitle, \
-       "" index 2 using 1:3 with lines lw 2 dt 1 lc rgb "#E69F00" title "attention 0.5× (3 runs)", \
+       "" index 2 using 1:3 with lines lw 2 dt 1 lc rgb "#E69F00" title "attention 0.5× (10 runs)", \
        "" index 3 using 1:4:5 with filledcurves fc rgb "#009E73" notitle, \
-       "" index 3 using 1:3 with lines lw 2 dt 1 lc rgb "#009E73" title "feature 0.5× (3 runs)", \
+       "" index 3 using 1:3 with lines lw 2 dt 1 lc rgb "#009E73" title "feature 0.5× (10 runs)", \
        "" index 4 using 1:4:5 with filledcurves fc rgb "#808080" notitle, \
-       "" index 4 using 1:3 with lines lw 2 dt 1 lc rgb "#808080" title "scratch 0.5× (3 runs)"
+       "" index 4 using 1:3 with lines lw 2 dt 1 lc rgb "#808080" title "scratch 0.5× (10 runs)"
   unset multiplot
   unset output
 }

@@ -63,6 +63,12 @@ ExperimentData read_experiment(const fs::path& dir) {
   if (manifest.contains("grok_detection")) {
     data.threshold = manifest["grok_detection"].value("threshold", 0.99);
     data.window = manifest["grok_detection"].value("window", 0);
+    const nlohmann::json& d = manifest["grok_detection"];
+    if (d.contains("tolerance") && d["tolerance"].is_number() && d.contains("min_delay") &&
+        d["min_delay"].is_number_integer()) {
+      data.tolerance = d["tolerance"].get<double>();
+      data.min_delay = d["min_delay"].get<int>();
+    }
   }
   std::map<std::string, int> repeat_by_id;
   if (fs::exists(dir / "plan.json")) {

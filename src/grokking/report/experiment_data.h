@@ -43,7 +43,10 @@ struct ExperimentData {
   nlohmann::json statistics;        // statistics.json; null if absent
   nlohmann::json task;              // {p, operation, train_fraction, seed}; null if unknown
   double threshold = 0.99;          // manifest grok_detection.threshold
-  int window = 0;                   // manifest grok_detection.window
+  int window = 0;                   // manifest grok_detection.window (older manifests)
+  // The two-part definition (experiment_config.h): absent in manifests from before it.
+  std::optional<double> tolerance;  // grok_detection.tolerance
+  std::optional<int> min_delay;     // grok_detection.min_delay
 
   // Configuration names in order of first appearance.
   std::vector<std::string> configurations() const;

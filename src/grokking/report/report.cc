@@ -91,13 +91,21 @@ ReportResult write_report(const fs::path& experiment_dir, const fs::path& out_di
   std::string md = fmt::format("# Experiment report: {}\n\n",
                                fs::absolute(experiment_dir).lexically_normal().filename().string());
   if (!options.note.empty()) md += options.note + "\n\n";
+  const std::string definition =
+      data.tolerance && data.min_delay
+          ? fmt::format(
+                "generalised = validation accuracy ≥ {0} % at the end and never more than {1} "
+                "points below {0} % after first reaching it; grokked = generalised, with "
+                "validation reaching {0} % at least {2} epochs after training did",
+                100 * data.threshold, 100 * *data.tolerance, *data.min_delay)
+          : fmt::format("grokked = validation accuracy ≥ {} % for {} consecutive epochs",
+                        100 * data.threshold, data.window);
   md += fmt::format(
-      "Source: `{}`; {}{}; grokked = validation accuracy ≥ {} % for {} consecutive epochs. "
+      "Source: `{}`; {}{}; {}. "
       "Written by `grokking report` (grokking {}). Each figure is a PNG with an SVG, the gnuplot "
       "script and its data beside it (edit the `.gp` file and run `gnuplot NAME.gp` here to "
       "restyle it); each table is Markdown, LaTeX and CSV.\n\n",
-      experiment_dir.string(), status_text(data), task_text(data.task), 100 * data.threshold,
-      data.window, GROK_VERSION);
+      experiment_dir.string(), status_text(data), task_text(data.task), definition, GROK_VERSION);
   md += "## Figures\n\n";
   int number = 0;
   for (const ReportFigure& f : figures) {
