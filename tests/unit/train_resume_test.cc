@@ -270,5 +270,20 @@ TEST_F(TrainResumeTest, AcceleratorsAndLossesResumeBitIdentically) {
             read_file(step_dir("ref", 8 * kStepsPerEpoch) / kModelFile));
 }
 
+// Gradient accumulation: a stop between two updates of micro-batches (batch 32, two per update:
+// 4 updates per epoch as above) resumes exactly; the objective is called twice per update.
+TEST_F(TrainResumeTest, GradAccumResumesBitIdentically) {
+  tweak_ = [](TrainConfig& c) {
+    c.loop.batch_size = 32;
+    c.loop.grad_accum = 2;
+  };
+  ASSERT_EQ(train("ref", false), 0);
+  StopAtStep objective(25, 2 * (2 * kStepsPerEpoch + 3), SIGTERM);
+  ASSERT_EQ(train("accum", false, &objective), 143);
+  EXPECT_EQ(newest_state("accum")["step"], 2 * kStepsPerEpoch + 3);
+  ASSERT_EQ(train("accum", true), 0);
+  expect_same_as_reference("accum");
+}
+
 }  // namespace
 }  // namespace grok
