@@ -80,7 +80,8 @@ TEST_F(GradAccumTest, MicroBatchesTrainTheModelOfTheLargerBatch) {
   for (const auto& [batch, accum] : {std::pair{96, 2}, std::pair{48, 4}}) {
     for (const int threads : {1, 2}) {
       SCOPED_TRACE(::testing::Message() << batch << " x " << accum << ", threads " << threads);
-      const fs::path run = train("b" + std::to_string(batch) + "t" + std::to_string(threads), batch, accum, threads, 0);
+      const fs::path run = train("b" + std::to_string(batch) + "t" + std::to_string(threads), batch,
+                                 accum, threads, 0);
       EXPECT_LT(relative_difference(reference, load_model(run)), 1e-5);
       const nlohmann::json h = history(run), r = history(whole);
       EXPECT_EQ(h["step"], r["step"]);  // 2 optimizer steps per epoch

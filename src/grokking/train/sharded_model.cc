@@ -131,8 +131,7 @@ ObjectiveSums ShardedModel::train_step(const float* params, const int32_t* token
     float* d_extra = extra_size == 0 ? nullptr : s == 0 ? extra_target : shard_extra_[s - 1].data();
     parts[static_cast<std::size_t>(rank) * shards() + s] =
         objective.loss_and_gradient(replica, logits, labels + begin(s), example_ids + begin(s),
-                                    size(s), normaliser, d_logits_[s].data(), d_extra,
-                                    scratch_[s]);
+                                    size(s), normaliser, d_logits_[s].data(), d_extra, scratch_[s]);
     float* g = target;
     if (s > 0) {
       g = shard_grads_[s - 1].data();

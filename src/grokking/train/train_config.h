@@ -35,10 +35,9 @@ struct LoopConfig {
   template <typename V>
   void visit(V& v) {
     v(epochs, {.name = "epochs", .help = "epochs to train", .min = 1, .max = 10'000'000});
-    v(batch_size,
-      {.name = "batch_size",
-       .help = "examples per step (per micro-batch with --grad_accum)",
-       .min = 1});
+    v(batch_size, {.name = "batch_size",
+                   .help = "examples per step (per micro-batch with --grad_accum)",
+                   .min = 1});
     v(grad_accum, {.name = "grad_accum",
                    .help = "micro-batches of batch_size per optimizer step: a step sees "
                            "batch_size x grad_accum examples, with the memory of batch_size; "
