@@ -251,6 +251,11 @@ TEST_F(TrainResumeTest, AcceleratorsAndLossesResumeBitIdentically) {
         c.optimizer.grokfast_filter = "sum";
         c.optimizer.grokfast_lambda = 0.5;
         c.loop.loss = Loss::kSoftmax64;
+      },
+      [](TrainConfig& c) {  // parameter groups, a frozen embedding, Muon and Grokfast's state
+        c.optimizer.type = "muon";
+        c.optimizer.grokfast = Grokfast::kEma;
+        c.optimizer.param_groups = {{"^embedding", 0.0, std::nullopt}, {"attn\\.w[qk]", 0.5, 0.1}};
       }};
   int index = 0;
   for (const auto& setting : settings) {

@@ -45,6 +45,10 @@ class ShardedModel {
 
   int shards() const { return static_cast<int>(replicas_.size()); }
   const ModelConfig& config() const { return replicas_.front().config(); }
+  // Transformer::set_frozen on every replica.
+  void set_frozen(const std::vector<bool>& frozen) {
+    for (auto& replica : replicas_) replica.set_frozen(frozen);
+  }
 
   // One training step's forward (opts: training mode, dropout seed, step), objective and
   // backward over examples [0, batch): grads += d(objective mean over the batch)/d params,

@@ -21,7 +21,9 @@
 #include "grokking/core/timer.h"
 #include "grokking/data/epoch_batches.h"
 #include "grokking/optim/optimizer.h"
+#include "grokking/optim/param_group.h"
 #include "grokking/train/memory_limit.h"
+#include "grokking/train/param_group_table.h"
 #include "grokking/train/run_checkpoint.h"
 #include "grokking/train/run_directory.h"
 #include "grokking/train/run_outputs.h"
@@ -195,19 +197,39 @@ TrainingRun::TrainingRun(const TrainerSetup& setup, const Split& split)
   init_params(config_.model, layout_, config_.seed, params_.data());
   if (const double alpha = config_.loop.init_scale; alpha != 1.0)
     for (float& w : params_) w = static_cast<float>(w * alpha);
-  optimizer_ = make_optimizer(config_.optimizer, layout_);
+  const std::vector<ParamGroupRule>& rules = config_.optimizer.param_groups;
+  const double weight_decay = config_.optimizer.weight_decay;
+  std::vector<int> matches;
+  optimizer_ =
+      make_optimizer(config_.optimizer, layout_,
+                     rules.empty() ? std::vector<ParamGroup>{}
+                                   : groups_from_rules(rules, layout_, "", weight_decay, matches));
+  if (std::find(optimizer_->frozen().begin(), optimizer_->frozen().end(), true) !=
+      optimizer_->frozen().end())
+    model_.set_frozen(optimizer_->frozen());
   const bool decay_to_init = config_.optimizer.decay_to == DecayTo::kInit;
   if (decay_to_init) optimizer_->set_decay_anchor(params_.data());
   groups_ = {{"", &layout_, params_.data(), optimizer_.get()}};
   // The objective's own trainable tensors (projectors): a parameter group of their own.
   if (const TensorLayout* extra = objective_.extra_layout(); extra && extra->total_size() > 0) {
-    extra_optimizer_ = make_optimizer(config_.optimizer, *extra,
-                                      single_group("projectors", *extra, config_.optimizer));
+    extra_optimizer_ = make_optimizer(
+        config_.optimizer, *extra,
+        rules.empty() ? single_group("projectors", *extra, config_.optimizer)
+                      : groups_from_rules(rules, *extra, "projectors.", weight_decay, matches));
     if (decay_to_init) extra_optimizer_->set_decay_anchor(objective_.extra_params());
     groups_.push_back({"projectors.", extra, objective_.extra_params(), extra_optimizer_.get()});
   }
   state_.component_sums.assign(objective_.component_names().size(), 0.0);
   if (!writer_) return;
+  if (!rules.empty()) {
+    progress_.message(parameter_group_table(groups_));
+    for (std::size_t r = 0; r < rules.size(); ++r)
+      if (matches[r] == 0)
+        progress_.warning(
+            fmt::format("param_groups: pattern '{}' matches no tensor (names: "
+                        "grokking inspect, or the table above)",
+                        rules[r].pattern));
+  }
   const fs::path dir = config_.save_dir;
   own_sinks_.push_back(std::make_unique<HistoryFileSink>(dir / setup.history_file));
   own_sinks_.push_back(std::make_unique<ProgressSink>(progress_));
@@ -418,6 +440,7 @@ nlohmann::ordered_json TrainingRun::summary() const {
   nlohmann::ordered_json s = run_summary(history_, facts);
   if (!setup_.extra_metadata.is_null()) s["run"] = setup_.extra_metadata;
   objective_.add_summary(s);
+  if (!config_.optimizer.param_groups.empty()) s["param_groups"] = parameter_group_json(groups_);
   return s;
 }
 
