@@ -24,6 +24,12 @@ check "pool" --pool max
 printf 'epochs: 3\nepoch: 4\n' > "$WORK/bad.yaml"
 check "unknown key 'epoch'" --config "$WORK/bad.yaml"
 check "cannot read" --config "$WORK/missing.yaml"
+check "pattern '(' is not a valid regex" --param_groups '{pattern: "(", lr_multiplier: 0}'
+check "unknown field 'lr'" --param_groups '{pattern: embedding, lr: 0}'
+check "lr_multiplier -1 is not a finite number >= 0" --param_groups '{pattern: x, lr_multiplier: -1}'
+printf 'param_groups:\n  - {pattern: "[", lr_multiplier: 0}\n' > "$WORK/bad_groups.yaml"
+check "param_groups" --config "$WORK/bad_groups.yaml"
+check "grad_accum" --grad_accum 0
 
 expect_exit 2 "$GROKKING" frobnicate
 expect_in "$WORK/err" "unknown command"

@@ -251,6 +251,11 @@ TEST_F(TrainResumeTest, AcceleratorsAndLossesResumeBitIdentically) {
         c.optimizer.grokfast_filter = "sum";
         c.optimizer.grokfast_lambda = 0.5;
         c.loop.loss = Loss::kSoftmax64;
+      },
+      [](TrainConfig& c) {  // parameter groups, a frozen embedding, Muon and Grokfast's state
+        c.optimizer.type = "muon";
+        c.optimizer.grokfast = Grokfast::kEma;
+        c.optimizer.param_groups = {{"^embedding", 0.0, std::nullopt}, {"attn\\.w[qk]", 0.5, 0.1}};
       }};
   int index = 0;
   for (const auto& setting : settings) {
@@ -268,6 +273,21 @@ TEST_F(TrainResumeTest, AcceleratorsAndLossesResumeBitIdentically) {
   ASSERT_EQ(train("plain", false), 0);
   EXPECT_NE(read_file(step_dir("plain", 8 * kStepsPerEpoch) / kModelFile),
             read_file(step_dir("ref", 8 * kStepsPerEpoch) / kModelFile));
+}
+
+// Gradient accumulation: a stop between two updates of micro-batches (batch 32, two per update:
+// 4 updates per epoch as above) resumes exactly; the objective is called twice per update.
+TEST_F(TrainResumeTest, GradAccumResumesBitIdentically) {
+  tweak_ = [](TrainConfig& c) {
+    c.loop.batch_size = 32;
+    c.loop.grad_accum = 2;
+  };
+  ASSERT_EQ(train("ref", false), 0);
+  StopAtStep objective(25, 2 * (2 * kStepsPerEpoch + 3), SIGTERM);
+  ASSERT_EQ(train("accum", false, &objective), 143);
+  EXPECT_EQ(newest_state("accum")["step"], 2 * kStepsPerEpoch + 3);
+  ASSERT_EQ(train("accum", true), 0);
+  expect_same_as_reference("accum");
 }
 
 }  // namespace

@@ -62,7 +62,10 @@ struct Step {
   std::vector<float> grads;
 };
 
-Step run_step(int shards, Objective& objective, uint64_t step) {
+// One step over kBatch examples, in micro-batches of `micro` examples (gradient accumulation:
+// each normalised by the whole step, at its place in the step unless `in_place` is false).
+Step run_step(int shards, Objective& objective, uint64_t step, int micro = kBatch,
+              bool in_place = true) {
   const ModelConfig c = tiny();
   const TensorLayout layout = param_layout(c);
   std::vector<float> params(layout.total_size());
@@ -70,7 +73,7 @@ Step run_step(int shards, Objective& objective, uint64_t step) {
   const std::vector<int32_t> tokens = testing::random_tokens(kBatch * c.seq_len, c.vocab_size, 4);
   std::vector<int32_t> labels, ids;
   for (int i = 0; i < kBatch; ++i) labels.push_back((i * 5) % c.n_classes), ids.push_back(i);
-  ShardedModel model(c, kBatch, shards);
+  ShardedModel model(c, micro, std::min(shards, micro));
   ForwardOptions opts;
   opts.training = true;
   opts.dropout_seed = 7;
@@ -78,8 +81,15 @@ Step run_step(int shards, Objective& objective, uint64_t step) {
   opts.last_layer = objective.last_layer();
   Step out;
   out.grads.assign(layout.total_size(), 0.0f);
-  out.sums = model.train_step(params.data(), tokens.data(), labels.data(), ids.data(), kBatch, opts,
-                              objective, out.grads.data());
+  for (int first = 0; first < kBatch; first += micro) {
+    const int size = std::min(micro, kBatch - first);
+    opts.first_example = in_place ? first : 0;
+    const ObjectiveSums part =
+        model.train_step(params.data(), tokens.data() + first * c.seq_len, labels.data() + first,
+                         ids.data() + first, size, opts, objective, out.grads.data(), kBatch);
+    out.sums.loss += part.loss;
+    out.sums.correct += part.correct;
+  }
   return out;
 }
 
@@ -118,6 +128,31 @@ TEST(ShardedModel, CrossEntropyStepEqualsTheWholeBatch) {
 TEST(ShardedModel, TapGradientsEqualTheWholeBatch) {
   TapObjective objective(tiny().n_classes);
   expect_same_step(objective);
+}
+
+// Gradient accumulation: micro-batches (uneven, on one or two shards each) add up to the step
+// of the whole batch, dropout masks included.
+void expect_micro_batches_make_the_step(Objective& objective) {
+  const Step whole = run_step(1, objective, 5);
+  for (const int micro : {1, 3, 4, 6}) {
+    for (const int shards : {1, 2}) {
+      SCOPED_TRACE(::testing::Message() << "micro " << micro << ", shards " << shards);
+      const Step accumulated = run_step(shards, objective, 5, micro);
+      EXPECT_NEAR(accumulated.sums.loss, whole.sums.loss, 1e-5 * std::abs(whole.sums.loss));
+      EXPECT_EQ(accumulated.sums.correct, whole.sums.correct);
+      EXPECT_LE(max_abs_difference(accumulated.grads, whole.grads), 1e-5 * max_abs(whole.grads));
+    }
+  }
+  // It can fail: micro-batches that all take the masks of a step's first examples differ.
+  const Step misplaced = run_step(1, objective, 5, 4, /*in_place=*/false);
+  EXPECT_GT(max_abs_difference(misplaced.grads, whole.grads), 1e-2 * max_abs(whole.grads));
+}
+
+TEST(ShardedModel, MicroBatchesMakeTheStepOfTheWholeBatch) {
+  CrossEntropyObjective cross_entropy(tiny().n_classes);
+  expect_micro_batches_make_the_step(cross_entropy);
+  TapObjective tap(tiny().n_classes);
+  expect_micro_batches_make_the_step(tap);
 }
 
 TEST(ShardedModel, EvaluationEqualsOnePiece) {

@@ -140,9 +140,16 @@ void OptionSet::apply_yaml_nodes(const std::string& text, const std::string& sou
           throw UsageError(fmt::format("key '{}' takes one value, not a list", key));
         std::vector<std::string> items;
         for (const auto& item : entry.second) {
-          if (!item.IsScalar())
-            throw UsageError(fmt::format("key '{}': list items must be scalars", key));
-          items.push_back(item.as<std::string>());
+          if (item.IsScalar()) {
+            items.push_back(item.as<std::string>());
+            continue;
+          }
+          // A mapping item (param_groups' rules) goes to its option as flow YAML text.
+          if (!item.IsMap())
+            throw UsageError(fmt::format("key '{}': list items must be scalars or mappings", key));
+          YAML::Emitter flow;
+          flow << YAML::Flow << item;
+          items.push_back(flow.c_str());
         }
         option->parse_items(items);
       } else if (entry.second.IsScalar()) {

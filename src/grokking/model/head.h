@@ -37,8 +37,9 @@ void head_forward(Pool pool, int batch, int seq_len, int dim, int classes, const
        classes);
 }
 
-// d_logits [B,C] → d_w_out [D,C] += pooledᵀ·d_logits; d_hf [B*T, D] overwritten (every row;
-// zero where the pool does not read). d_pooled [B,D] is work space (mean pooling).
+// d_logits [B,C] → d_w_out [D,C] += pooledᵀ·d_logits (none if d_w_out is null); d_hf [B*T, D]
+// overwritten (every row; zero where the pool does not read). d_pooled [B,D] is work space (mean
+// pooling).
 template <typename S>
 void head_backward(Pool pool, int batch, int seq_len, int dim, int classes, const S* hf,
                    const S* pooled, const S* w_out, const S* d_logits, S* d_w_out, S* d_pooled,
@@ -46,8 +47,9 @@ void head_backward(Pool pool, int batch, int seq_len, int dim, int classes, cons
   const int ld_last = seq_len * dim;
   const std::ptrdiff_t last = static_cast<std::ptrdiff_t>(seq_len - 1) * dim;
   if (pool == Pool::kCls) {
-    gemm(Trans::kYes, Trans::kNo, dim, classes, batch, S(1), hf + last, ld_last, d_logits, classes,
-         S(1), d_w_out, classes);
+    if (d_w_out != nullptr)
+      gemm(Trans::kYes, Trans::kNo, dim, classes, batch, S(1), hf + last, ld_last, d_logits,
+           classes, S(1), d_w_out, classes);
     for (int b = 0; b < batch; ++b)
       for (int t = 0; t + 1 < seq_len; ++t) {
         S* row = d_hf + (static_cast<std::ptrdiff_t>(b) * seq_len + t) * dim;
@@ -57,8 +59,9 @@ void head_backward(Pool pool, int batch, int seq_len, int dim, int classes, cons
          S(0), d_hf + last, ld_last);
     return;
   }
-  gemm(Trans::kYes, Trans::kNo, dim, classes, batch, S(1), pooled, dim, d_logits, classes, S(1),
-       d_w_out, classes);
+  if (d_w_out != nullptr)
+    gemm(Trans::kYes, Trans::kNo, dim, classes, batch, S(1), pooled, dim, d_logits, classes, S(1),
+         d_w_out, classes);
   gemm(Trans::kNo, Trans::kYes, batch, dim, classes, S(1), d_logits, classes, w_out, classes, S(0),
        d_pooled, dim);
   const S inv_t = S(1) / static_cast<S>(seq_len);

@@ -55,11 +55,13 @@ void gemm_rows(RowSet rows, Trans trans_b, int n, int k, const S* a, const S* b,
        c + static_cast<std::ptrdiff_t>(rows.first) * n, rows.step * n);
 }
 
-// W[k, n] += A[rows, k]ᵀ · G[rows, n]: the weight gradient of y = x·W over a row subset.
+// W[k, n] += A[rows, k]ᵀ · G[rows, n]: the weight gradient of y = x·W over a row subset; nothing
+// when d_w is null (a frozen weight, Transformer::set_frozen).
 // Rows one in T (the trimmed last layer) are gathered first: oneDNN runs this product
 // 1.3–1.4× faster on contiguous rows (docs/PERFORMANCE.md), far more than the copy costs.
 template <typename S>
 void gemm_rows_weight_grad(RowSet rows, int k, int n, const S* a, const S* g, S* d_w) {
+  if (d_w == nullptr) return;
   if (rows.step > 1) {
     thread_local std::vector<S> a_rows, g_rows;  // per thread: shards run side by side
     // Grown, never shrunk: a resize back up would zero-fill what is overwritten next.

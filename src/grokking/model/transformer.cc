@@ -8,6 +8,7 @@
 
 #include <algorithm>
 #include <cstring>
+#include <set>
 #include <vector>
 
 #include "grokking/core/error.h"
@@ -57,7 +58,8 @@ struct Transformer<S>::Impl {
   RopeTable<S> suffix_rope;                 // positions after a prefix of suffix_first
   int suffix_first = -1;
   bool forwarded = false;
-  bool use_table = false;  // layer 0 went through the token table
+  bool use_table = false;                // layer 0 went through the token table
+  std::set<std::size_t> frozen_offsets;  // of the kernels whose weight gradient is skipped
 
   Impl(const ModelConfig& c, int mb) : config(c), max_batch(mb), layout(param_layout(c)) {
     config.validate();
@@ -145,9 +147,12 @@ struct Transformer<S>::Impl {
     const auto& o = off_attn[l];
     return {p + o[0], p + o[1], p + o[2], p + o[3], p + o[4]};
   }
+  // The gradient of the kernel at offset o, or null if it is frozen (no weight-gradient GEMM).
+  S* kernel_grad(S* g, std::size_t o) const { return frozen_offsets.count(o) ? nullptr : g + o; }
   AttentionGrads<S> attention_grads(S* g, int l) const {
     const auto& o = off_attn[l];
-    return {g + o[0], g + o[1], g + o[2], g + o[3], g + o[4]};
+    return {g + o[0], kernel_grad(g, o[1]), kernel_grad(g, o[2]), kernel_grad(g, o[3]),
+            kernel_grad(g, o[4])};
   }
   FfnParams<S> ffn_params(const S* p, int l) const {
     const auto& o = off_ffn[l];
@@ -155,7 +160,7 @@ struct Transformer<S>::Impl {
   }
   FfnGrads<S> ffn_grads(S* g, int l) const {
     const auto& o = off_ffn[l];
-    return {g + o[0], g + o[1], g + o[2], g + o[3]};
+    return {g + o[0], kernel_grad(g, o[1]), kernel_grad(g, o[2]), kernel_grad(g, o[3])};
   }
 
   bool trimmed() const { return config.pool == Pool::kCls && opts.last_layer != LastLayer::kFull; }
@@ -302,7 +307,8 @@ void Transformer<S>::backward(const S* params, const S* d_logits, S* grads) {
   table.d_embedding = grads + m.off_embedding;
 
   head_backward(c.pool, m.batch, c.seq_len, c.dim, c.n_classes, m.hs[top + 1], m.pooled,
-                params + m.off_output, d_logits, grads + m.off_output, m.d_pooled, m.d_hf);
+                params + m.off_output, d_logits, m.kernel_grad(grads, m.off_output), m.d_pooled,
+                m.d_hf);
   m.add_state_tap(top + 1, top_rows, m.d_hf);
   // Trimmed: the rows the last layer skipped get gradient only through its keys and values,
   // which the attention backward adds onto zeros.
@@ -323,6 +329,17 @@ void Transformer<S>::backward(const S* params, const S* d_logits, S* grads) {
     m.add_state_tap(2 * l, all, m.d_h);
   }
   embedding_backward(rows, c.dim, m.tokens.data(), m.d_h, grads + m.off_embedding);
+}
+
+template <typename S>
+void Transformer<S>::set_frozen(const std::vector<bool>& frozen) {
+  Impl& m = *impl_;
+  const auto& tensors = m.layout.tensors();
+  GROK_CHECK(frozen.size() == tensors.size(), "{} frozen flags for {} tensors", frozen.size(),
+             tensors.size());
+  m.frozen_offsets.clear();
+  for (std::size_t i = 0; i < tensors.size(); ++i)
+    if (frozen[i]) m.frozen_offsets.insert(tensors[i].offset);
 }
 
 template <typename S>

@@ -71,6 +71,10 @@ class Transformer {
   // d_logits [B,C] → grads += dL/dparams (grads has param_layout(config).total_size()
   // elements). Picks up whatever was added into the tap gradients since forward.
   void backward(const S* params, const S* d_logits, S* grads);
+  // Tensors (param_layout order) whose gradient is not needed: backward skips the weight-
+  // gradient GEMMs of those that are kernels (attention, FFN, output), leaving their gradient
+  // untouched; the other tensors' gradients (norm scales, embedding: no GEMM) are computed.
+  void set_frozen(const std::vector<bool>& frozen);
 
   // Taps, valid after forward. hidden_state(k) [B,T,D], k in [0, 2L+2): embedding output,
   // after attention of layer 1, after FFN of layer 1, ..., after FFN of the last layer, final

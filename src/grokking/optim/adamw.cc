@@ -7,10 +7,12 @@ namespace grok {
 AdamW::AdamW(const OptimizerConfig& config, const TensorLayout& params,
              std::vector<ParamGroup> groups)
     : Optimizer(config, params, std::move(groups)) {
-  for (const TensorSpec& spec : params.tensors())
-    mu_.push_back(add_state("adam.mu." + spec.name, spec.shape));
-  for (const TensorSpec& spec : params.tensors())
-    nu_.push_back(add_state("adam.nu." + spec.name, spec.shape));
+  // Frozen tensors get no moments (their slot is never read).
+  const auto& specs = params.tensors();
+  for (std::size_t i = 0; i < specs.size(); ++i)
+    mu_.push_back(is_frozen(i) ? 0 : add_state("adam.mu." + specs[i].name, specs[i].shape));
+  for (std::size_t i = 0; i < specs.size(); ++i)
+    nu_.push_back(is_frozen(i) ? 0 : add_state("adam.nu." + specs[i].name, specs[i].shape));
   allocate_state();
 }
 
@@ -18,6 +20,7 @@ void AdamW::update(float* params, const float* grads) {
   const double lr = scheduled_lr(config_, count_);
   const auto& specs = param_layout_.tensors();
   for (const ParamGroup& group : groups_) {
+    if (group.lr_multiplier == 0.0) continue;  // frozen
     const AdamStep s = make_adam_step(config_.beta1, config_.beta2, config_.eps, group.weight_decay,
                                       /*nesterov=*/false, lr * group.lr_multiplier, count_);
     for (const std::size_t i : group.tensors)

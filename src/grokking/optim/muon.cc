@@ -35,10 +35,10 @@ Muon::Muon(const OptimizerConfig& config, const TensorLayout& params,
       newton_schulz_(largest_matrix(params), largest_small_side(params)) {
   const auto& specs = params.tensors();
   for (std::size_t i = 0; i < specs.size(); ++i)
-    if (specs[i].shape.size() == 2)
+    if (specs[i].shape.size() == 2 && !is_frozen(i))
       muon_.push_back({i, add_state("muon.mu." + specs[i].name, specs[i].shape), 0});
   for (std::size_t i = 0; i < specs.size(); ++i)
-    if (specs[i].shape.size() != 2)
+    if (specs[i].shape.size() != 2 && !is_frozen(i))
       adam_.push_back({i, add_state("adam.mu." + specs[i].name, specs[i].shape), 0});
   for (Slot& slot : adam_)
     slot.nu = add_state("adam.nu." + specs[slot.param].name, specs[slot.param].shape);

@@ -1,5 +1,7 @@
 #include "grokking/optim/optimizer.h"
 
+#include <algorithm>
+
 #include "grokking/core/error.h"
 #include "grokking/optim/adamw.h"
 #include "grokking/optim/grokfast.h"
@@ -13,12 +15,52 @@ Optimizer::Optimizer(const OptimizerConfig& config, const TensorLayout& params,
     : config_(config),
       param_layout_(params),
       groups_(groups.empty() ? single_group("all", params, config) : std::move(groups)),
-      group_of_(group_of_tensors(groups_, params)) {}
+      group_of_(group_of_tensors(groups_, params)),
+      frozen_(params.tensors().size(), false),
+      trainable_offset_(params.tensors().size(), 0) {
+  for (std::size_t t = 0; t < frozen_.size(); ++t) {
+    frozen_[t] = groups_[group_of_[t]].lr_multiplier == 0.0;
+    any_frozen_ = any_frozen_ || frozen_[t];
+  }
+  if (!any_frozen_) {
+    trainable_layout_ = params;
+    for (std::size_t t = 0; t < frozen_.size(); ++t) trainable_offset_[t] = params.at(t).offset;
+    return;
+  }
+  for (std::size_t t = 0; t < frozen_.size(); ++t)
+    if (!frozen_[t])
+      trainable_offset_[t] =
+          trainable_layout_.at(trainable_layout_.add(params.at(t).name, params.at(t).shape)).offset;
+  packed_params_.assign(trainable_layout_.total_size(), 0.0f);
+  packed_grads_.assign(trainable_layout_.total_size(), 0.0f);
+}
 
 Optimizer::~Optimizer() = default;
 
 void Optimizer::step(float* params, float* grads) {
-  for (auto& transform : transforms_) transform->apply(param_layout_, params, grads, count_);
+  if (!any_frozen_) {
+    for (auto& transform : transforms_) transform->apply(param_layout_, params, grads, count_);
+  } else if (!transforms_.empty()) {
+    // The transforms see the trainable tensors alone, packed; their gradients are copied back.
+    const auto copy = [&](bool pack) {
+      for (std::size_t t = 0; t < frozen_.size(); ++t) {
+        if (frozen_[t]) continue;
+        const TensorSpec& spec = param_layout_.at(t);
+        float* packed_g = packed_grads_.data() + trainable_offset_[t];
+        if (pack) {
+          std::copy_n(params + spec.offset, spec.size(),
+                      packed_params_.data() + trainable_offset_[t]);
+          std::copy_n(grads + spec.offset, spec.size(), packed_g);
+        } else {
+          std::copy_n(packed_g, spec.size(), grads + spec.offset);
+        }
+      }
+    };
+    copy(true);
+    for (auto& transform : transforms_)
+      transform->apply(trainable_layout_, packed_params_.data(), packed_grads_.data(), count_);
+    copy(false);
+  }
   update(params, grads);
   ++count_;
 }
@@ -28,7 +70,11 @@ void Optimizer::add_transform(std::unique_ptr<GradientTransform> transform) {
 }
 
 void Optimizer::set_decay_anchor(const float* initial) {
-  anchor_.assign(initial, initial + param_layout_.total_size());
+  anchor_.assign(trainable_layout_.total_size(), 0.0f);
+  for (std::size_t t = 0; t < frozen_.size(); ++t)
+    if (!frozen_[t])
+      std::copy_n(initial + param_layout_.at(t).offset, param_layout_.at(t).size(),
+                  anchor_.data() + trainable_offset_[t]);
 }
 
 void Optimizer::set_count(int64_t count) {
@@ -41,7 +87,7 @@ std::vector<StateBlock> Optimizer::state_blocks() {
   for (auto& t : transforms_)
     if (const TensorLayout* layout = t->state_layout())
       blocks.push_back({t->name() + ".", layout, t->state_data()});
-  if (!anchor_.empty()) blocks.push_back({"decay_to_init.", &param_layout_, anchor_.data()});
+  if (!anchor_.empty()) blocks.push_back({"decay_to_init.", &trainable_layout_, anchor_.data()});
   return blocks;
 }
 
@@ -60,12 +106,14 @@ std::unique_ptr<Optimizer> make_optimizer(const OptimizerConfig& config, const T
     optimizer = std::make_unique<Muon>(config, params, std::move(groups));
   else
     optimizer = std::make_unique<AdamW>(config, params, std::move(groups));
+  const TensorLayout& trainable = optimizer->trainable_layout();
   if (config.grokfast == Grokfast::kEma)
     optimizer->add_transform(
-        std::make_unique<GrokfastEma>(params, config.grokfast_alpha, config.grokfast_lambda));
+        std::make_unique<GrokfastEma>(trainable, config.grokfast_alpha, config.grokfast_lambda));
   if (config.grokfast == Grokfast::kMa)
-    optimizer->add_transform(std::make_unique<GrokfastMa>(
-        params, config.grokfast_window, config.grokfast_lambda, config.grokfast_filter == "sum"));
+    optimizer->add_transform(std::make_unique<GrokfastMa>(trainable, config.grokfast_window,
+                                                          config.grokfast_lambda,
+                                                          config.grokfast_filter == "sum"));
   if (config.orthogonal_grad) optimizer->add_transform(std::make_unique<OrthogonalGrad>());
   return optimizer;
 }

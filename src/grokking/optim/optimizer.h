@@ -1,6 +1,9 @@
 // The optimizer the trainer drives, a chain over one parameter arena: first the gradient
 // transforms (gradient_transform.h), in order, then the update rule of each parameter group
-// (param_group.h: its own learning-rate multiplier and weight decay). All state (moments,
+// (param_group.h: its own learning-rate multiplier and weight decay). Tensors of a group with
+// lr_multiplier 0 are frozen: they get no state of any kind (update rule, transforms, decay
+// anchor), the transforms see only the other tensors, and their weights are not touched. All
+// state (moments,
 // transforms' state, the step count) is exposed for checkpoints. The update rules are Optax's
 // (REFERENCE.md §3): adamw.h and muon.h. Not gradient computation or checkpoint files.
 #pragma once
@@ -56,6 +59,11 @@ class Optimizer {
   const OptimizerConfig& config() const { return config_; }
   const TensorLayout& param_layout() const { return param_layout_; }
   const std::vector<ParamGroup>& groups() const { return groups_; }
+  // Per tensor of the parameter layout: true if its group has lr_multiplier 0.
+  const std::vector<bool>& frozen() const { return frozen_; }
+  // The tensors that are not frozen, packed (the layout transforms and the anchor use); the
+  // parameter layout itself when none is frozen.
+  const TensorLayout& trainable_layout() const { return trainable_layout_; }
 
  protected:
   Optimizer(const OptimizerConfig& config, const TensorLayout& params,
@@ -68,20 +76,26 @@ class Optimizer {
   float* state(std::size_t index) { return state_.data() + state_layout_.at(index).offset; }
   // The group of parameter tensor i.
   const ParamGroup& group_of(std::size_t tensor) const { return groups_[group_of_[tensor]]; }
-  // θ₀ of parameter tensor i for decay towards it, or null (decay towards zero).
+  // θ₀ of parameter tensor i (not frozen) for decay towards it, or null (decay towards zero).
   const float* anchor(std::size_t tensor) const {
-    return anchor_.empty() ? nullptr : anchor_.data() + param_layout_.at(tensor).offset;
+    return anchor_.empty() ? nullptr : anchor_.data() + trainable_offset_[tensor];
   }
+  bool is_frozen(std::size_t tensor) const { return frozen_[tensor]; }
 
   OptimizerConfig config_;
   TensorLayout param_layout_;
   std::vector<ParamGroup> groups_;
   std::vector<std::size_t> group_of_;
+  std::vector<bool> frozen_;
+  bool any_frozen_ = false;
+  TensorLayout trainable_layout_;
+  std::vector<std::size_t> trainable_offset_;   // per tensor: its offset there (frozen: unused)
+  Buffer<float> packed_params_, packed_grads_;  // with frozen tensors: the transforms' view
   TensorLayout state_layout_;
   Buffer<float> state_;
   int64_t count_ = 0;
   std::vector<std::unique_ptr<GradientTransform>> transforms_;
-  Buffer<float> anchor_;  // empty, or θ₀ in the parameter layout
+  Buffer<float> anchor_;  // empty, or θ₀ in the trainable layout
 };
 
 // Validates config (UsageError) and builds the optimizer it names over these parameters, one

@@ -4,8 +4,10 @@
 
 #include <cstdint>
 #include <string>
+#include <vector>
 
 #include "grokking/core/schema.h"
+#include "grokking/optim/param_group_rule.h"
 
 namespace grok {
 
@@ -38,6 +40,8 @@ struct OptimizerConfig {
   std::string grokfast_filter = "mean";  // MA: mean or sum of the window
   bool orthogonal_grad = false;          // ⊥Grad (orthogonal_grad.h)
   DecayTo decay_to = DecayTo::kZero;
+  // Learning-rate multiplier and weight decay by tensor name (param_group_rule.h).
+  std::vector<ParamGroupRule> param_groups;
 
   template <typename V>
   void visit(V& v) {
@@ -90,6 +94,11 @@ struct OptimizerConfig {
     v(decay_to, {.name = "decay_to",
                  .help = "weight decay towards zero or towards the initial weights (init)",
                  .json_unless = "zero"});
+    v(param_groups,
+      {.name = "param_groups",
+       .help = "parameter groups by regex, first match wins: a list of {pattern: REGEX, "
+               "lr_multiplier: M, weight_decay: W}; lr_multiplier 0 freezes the tensor",
+       .json_unless = "[]"});
   }
   // UsageError unless the type is adamw or muon and the Grokfast filter mean or sum.
   void check(const std::string& prefix) const;

@@ -24,6 +24,14 @@ struct ParamGroup {
 std::vector<ParamGroup> single_group(const std::string& name, const TensorLayout& layout,
                                      const OptimizerConfig& config);
 
+// The groups of one arena's tensors, named `prefix` + their layout names ("projectors." for a
+// distillation objective's): one per rule that matches a tensor (named by its pattern), then
+// "default" (lr × 1, the optimizer's weight decay) for the rest. matches[r] += the number of
+// tensors rule r took (so that callers can warn about rules that match nothing anywhere).
+std::vector<ParamGroup> groups_from_rules(const std::vector<ParamGroupRule>& rules,
+                                          const TensorLayout& layout, const std::string& prefix,
+                                          double default_weight_decay, std::vector<int>& matches);
+
 // GROK_CHECK that every tensor of `layout` is in exactly one group; returns tensor → group.
 std::vector<std::size_t> group_of_tensors(const std::vector<ParamGroup>& groups,
                                           const TensorLayout& layout);

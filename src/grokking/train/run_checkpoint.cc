@@ -87,11 +87,14 @@ void check_loop_state(const TrainingState& state, const LoopShape& shape,
 }  // namespace
 
 nlohmann::json run_metadata(const TrainConfig& config, const nlohmann::json& extra) {
+  nlohmann::json batching = {{"batch_size", config.loop.batch_size}};
+  // Absent at its default, so that metadata stays as before gradient accumulation existed.
+  if (config.loop.grad_accum != 1) batching["grad_accum"] = config.loop.grad_accum;
   nlohmann::json meta = {{"config", model_config_json(config.model)},
                          {"task", to_json(config.task)},
                          {"optimizer", to_json(config.optimizer)},
                          {"seed", config.seed},
-                         {"batching", {{"batch_size", config.loop.batch_size}}},
+                         {"batching", batching},
                          {kScheduleSection, schedule_json(config)}};
   if (extra.is_object())
     for (const auto& [key, value] : extra.items()) meta[key] = value;

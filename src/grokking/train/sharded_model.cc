@@ -93,7 +93,10 @@ void ShardedModel::for_each_shard(int count, const Fn& fn) {
 
 ObjectiveSums ShardedModel::train_step(const float* params, const int32_t* tokens,
                                        const int32_t* labels, const int32_t* example_ids, int batch,
-                                       ForwardOptions opts, Objective& objective, float* grads) {
+                                       ForwardOptions opts, Objective& objective, float* grads,
+                                       int normaliser) {
+  if (normaliser == 0) normaliser = batch;
+  GROK_CHECK(normaliser >= batch, "normaliser {} < batch {}", normaliser, batch);
   // This rank's part of the batch, [first, first + local), cut into `count` shards.
   const int ranks = distributed() ? world_->size() : 1, rank = distributed() ? world_->rank() : 0;
   const int first = static_cast<int>(int64_t{batch} * rank / ranks);
@@ -128,7 +131,7 @@ ObjectiveSums ShardedModel::train_step(const float* params, const int32_t* token
     float* d_extra = extra_size == 0 ? nullptr : s == 0 ? extra_target : shard_extra_[s - 1].data();
     parts[static_cast<std::size_t>(rank) * shards() + s] =
         objective.loss_and_gradient(replica, logits, labels + begin(s), example_ids + begin(s),
-                                    size(s), batch, d_logits_[s].data(), d_extra, scratch_[s]);
+                                    size(s), normaliser, d_logits_[s].data(), d_extra, scratch_[s]);
     float* g = target;
     if (s > 0) {
       g = shard_grads_[s - 1].data();

@@ -45,15 +45,22 @@ class ShardedModel {
 
   int shards() const { return static_cast<int>(replicas_.size()); }
   const ModelConfig& config() const { return replicas_.front().config(); }
+  // Transformer::set_frozen on every replica.
+  void set_frozen(const std::vector<bool>& frozen) {
+    for (auto& replica : replicas_) replica.set_frozen(frozen);
+  }
 
   // One training step's forward (opts: training mode, dropout seed, step), objective and
   // backward over examples [0, batch): grads += d(objective mean over the batch)/d params,
   // and objective.extra_grads() += its extra parameters' gradient. Each shard calls the
   // objective on its own thread with the whole batch as normaliser; the sums and the extra
   // gradients are added up in shard order. tokens [B,T], labels [B], example_ids [B].
+  // With gradient accumulation the examples are one micro-batch of a step of `normaliser`
+  // examples (0: batch) starting at opts.first_example of it: the gradient and the sums are that
+  // micro-batch's share of the step's, dropout masks included.
   ObjectiveSums train_step(const float* params, const int32_t* tokens, const int32_t* labels,
                            const int32_t* example_ids, int batch, ForwardOptions opts,
-                           Objective& objective, float* grads);
+                           Objective& objective, float* grads, int normaliser = 0);
 
   // Inference (no dropout, trimmed last layer) over the whole dataset in pieces of at most
   // `chunk` examples, the pieces spread over the shards: Σ loss, correct and collapsed counts,

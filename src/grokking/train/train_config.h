@@ -21,8 +21,9 @@ namespace grok {
 // How long a run trains and in what batches, from which initial scale, on which loss.
 struct LoopConfig {
   int epochs = 150;
-  int batch_size = 512;
-  int64_t max_steps = 0;  // 0: no limit
+  int batch_size = 512;   // examples per forward and backward (a micro-batch)
+  int grad_accum = 1;     // micro-batches per update: an update sees batch_size · grad_accum
+  int64_t max_steps = 0;  // updates; 0: no limit
   int eval_batch_size = 512;
   // Also evaluate the training split in inference mode after each epoch (history columns
   // train_eval_loss, train_eval_acc): train_acc is the running training-mode accuracy (dropout
@@ -34,9 +35,19 @@ struct LoopConfig {
   template <typename V>
   void visit(V& v) {
     v(epochs, {.name = "epochs", .help = "epochs to train", .min = 1, .max = 10'000'000});
-    v(batch_size, {.name = "batch_size", .help = "examples per step", .min = 1});
-    v(max_steps,
-      {.name = "max_steps", .help = "stop after this many steps (0: no limit)", .min = 0});
+    v(batch_size, {.name = "batch_size",
+                   .help = "examples per step (per micro-batch with --grad_accum)",
+                   .min = 1});
+    v(grad_accum, {.name = "grad_accum",
+                   .help = "micro-batches of batch_size per optimizer step: a step sees "
+                           "batch_size x grad_accum examples, with the memory of batch_size; "
+                           "steps, max_steps and the lr schedule count optimizer steps",
+                   .min = 1,
+                   .max = 1'000'000,
+                   .json_unless = "1"});
+    v(max_steps, {.name = "max_steps",
+                  .help = "stop after this many optimizer steps (0: no limit)",
+                  .min = 0});
     v(eval_batch_size,
       {.name = "eval_batch_size", .help = "examples per evaluation pass", .min = 1});
     v(eval_train, {.name = "eval_train",

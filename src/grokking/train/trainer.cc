@@ -21,7 +21,9 @@
 #include "grokking/core/timer.h"
 #include "grokking/data/epoch_batches.h"
 #include "grokking/optim/optimizer.h"
+#include "grokking/optim/param_group.h"
 #include "grokking/train/memory_limit.h"
+#include "grokking/train/param_group_table.h"
 #include "grokking/train/run_checkpoint.h"
 #include "grokking/train/run_directory.h"
 #include "grokking/train/run_outputs.h"
@@ -146,7 +148,9 @@ class TrainingRun {
   Buffer<float> params_, grads_;
   CrossEntropyObjective cross_entropy_;
   Objective& objective_;
-  int batch_size_, eval_chunk_, steps_in_epoch_;
+  // An optimizer step's examples (update_batch_) in micro-batches of at most micro_batch_
+  // (--grad_accum of them); both at most the training split.
+  int micro_batch_, update_batch_, eval_chunk_, steps_in_epoch_;
   int64_t total_steps_;
   ShardedModel model_;
   std::vector<int32_t> batch_tokens_, batch_labels_;
@@ -174,36 +178,58 @@ TrainingRun::TrainingRun(const TrainerSetup& setup, const Split& split)
       grads_(layout_.total_size(), 0.0f),
       cross_entropy_(config_.model.n_classes, config_.loop.loss),
       objective_(setup.objective ? *setup.objective : cross_entropy_),
-      batch_size_(std::min(config_.loop.batch_size, split.train.size())),
+      micro_batch_(std::min(config_.loop.batch_size, split.train.size())),
+      update_batch_(static_cast<int>(std::min<int64_t>(
+          int64_t{config_.loop.batch_size} * config_.loop.grad_accum, split.train.size()))),
       eval_chunk_(
           std::min(config_.loop.eval_batch_size, std::max(split.train.size(), split.val.size()))),
-      steps_in_epoch_(steps_per_epoch(split.train.size(), batch_size_)),
+      steps_in_epoch_(steps_per_epoch(split.train.size(), update_batch_)),
       total_steps_(config_.loop.max_steps > 0
                        ? std::min<int64_t>(config_.loop.max_steps,
                                            int64_t{steps_in_epoch_} * config_.loop.epochs)
                        : int64_t{steps_in_epoch_} * config_.loop.epochs),
-      model_(config_.model, std::max(batch_size_, eval_chunk_),
-             shard_count(num_threads(), (batch_size_ + world_.size() - 1) / world_.size()),
+      model_(config_.model, std::max(micro_batch_, eval_chunk_),
+             shard_count(num_threads(), (micro_batch_ + world_.size() - 1) / world_.size()),
              &world_),
-      batch_tokens_(int64_t{batch_size_} * config_.model.seq_len),
-      batch_labels_(batch_size_),
+      batch_tokens_(int64_t{update_batch_} * config_.model.seq_len),
+      batch_labels_(update_batch_),
       history_(history_columns(objective_, config_.loop.eval_train)) {
   init_params(config_.model, layout_, config_.seed, params_.data());
   if (const double alpha = config_.loop.init_scale; alpha != 1.0)
     for (float& w : params_) w = static_cast<float>(w * alpha);
-  optimizer_ = make_optimizer(config_.optimizer, layout_);
+  const std::vector<ParamGroupRule>& rules = config_.optimizer.param_groups;
+  const double weight_decay = config_.optimizer.weight_decay;
+  std::vector<int> matches;
+  optimizer_ =
+      make_optimizer(config_.optimizer, layout_,
+                     rules.empty() ? std::vector<ParamGroup>{}
+                                   : groups_from_rules(rules, layout_, "", weight_decay, matches));
+  if (std::find(optimizer_->frozen().begin(), optimizer_->frozen().end(), true) !=
+      optimizer_->frozen().end())
+    model_.set_frozen(optimizer_->frozen());
   const bool decay_to_init = config_.optimizer.decay_to == DecayTo::kInit;
   if (decay_to_init) optimizer_->set_decay_anchor(params_.data());
   groups_ = {{"", &layout_, params_.data(), optimizer_.get()}};
   // The objective's own trainable tensors (projectors): a parameter group of their own.
   if (const TensorLayout* extra = objective_.extra_layout(); extra && extra->total_size() > 0) {
-    extra_optimizer_ = make_optimizer(config_.optimizer, *extra,
-                                      single_group("projectors", *extra, config_.optimizer));
+    extra_optimizer_ = make_optimizer(
+        config_.optimizer, *extra,
+        rules.empty() ? single_group("projectors", *extra, config_.optimizer)
+                      : groups_from_rules(rules, *extra, "projectors.", weight_decay, matches));
     if (decay_to_init) extra_optimizer_->set_decay_anchor(objective_.extra_params());
     groups_.push_back({"projectors.", extra, objective_.extra_params(), extra_optimizer_.get()});
   }
   state_.component_sums.assign(objective_.component_names().size(), 0.0);
   if (!writer_) return;
+  if (!rules.empty()) {
+    progress_.message(parameter_group_table(groups_));
+    for (std::size_t r = 0; r < rules.size(); ++r)
+      if (matches[r] == 0)
+        progress_.warning(
+            fmt::format("param_groups: pattern '{}' matches no tensor (names: "
+                        "grokking inspect, or the table above)",
+                        rules[r].pattern));
+  }
   const fs::path dir = config_.save_dir;
   own_sinks_.push_back(std::make_unique<HistoryFileSink>(dir / setup.history_file));
   own_sinks_.push_back(std::make_unique<ProgressSink>(progress_));
@@ -216,7 +242,7 @@ TrainingRun::TrainingRun(const TrainerSetup& setup, const Split& split)
 }
 
 std::optional<TrainResult> TrainingRun::restore() {
-  const LoopShape shape{steps_in_epoch_, batch_size_, objective_.component_names().size()};
+  const LoopShape shape{steps_in_epoch_, update_batch_, objective_.component_names().size()};
   auto restored = checkpointer_.restore(groups_, shape, progress_);
   if (!restored) return std::nullopt;
   state_ = *restored;
@@ -300,18 +326,34 @@ int TrainingRun::train_epoch() {
   const Dataset& train = split_.train;
   const std::vector<int32_t> order = epoch_order(train.size(), config_.seed, state_.epoch);
   for (int b = static_cast<int>(state_.batch_in_epoch); b < steps_in_epoch_; ++b) {
-    const int begin = b * batch_size_;
-    const int count = std::min(batch_size_, train.size() - begin);
+    const int begin = b * update_batch_;
+    const int count = std::min(update_batch_, train.size() - begin);
     const int32_t* ids = order.data() + begin;
     gather_batch(train, ids, count, batch_tokens_.data(), batch_labels_.data());
-    ForwardOptions options;
-    options.training = true;
-    options.dropout_seed = config_.seed;
-    options.step = static_cast<uint64_t>(state_.step);
-    options.last_layer = objective_.last_layer();
-    const ObjectiveSums sums =
-        model_.train_step(params_.data(), batch_tokens_.data(), batch_labels_.data(), ids, count,
-                          options, objective_, grads_.data());
+    ObjectiveSums sums;
+    sums.components.assign(state_.component_sums.size(), 0.0);
+    // The step's micro-batches, each normalised by the whole step's count, their gradients
+    // added into grads_: with dropout masks by place in the step, the step of one large batch.
+    for (int first = 0; first < count; first += micro_batch_) {
+      const int size = std::min(micro_batch_, count - first);
+      ForwardOptions options;
+      options.training = true;
+      options.dropout_seed = config_.seed;
+      options.step = static_cast<uint64_t>(state_.step);
+      options.first_example = first;
+      options.last_layer = objective_.last_layer();
+      const int64_t token_offset = int64_t{first} * config_.model.seq_len;
+      const ObjectiveSums part = model_.train_step(
+          params_.data(), batch_tokens_.data() + token_offset, batch_labels_.data() + first,
+          ids + first, size, options, objective_, grads_.data(), count);
+      sums.loss += part.loss;
+      sums.correct += part.correct;
+      GROK_CHECK(part.components.size() == sums.components.size(),
+                 "the objective returned {} components for {} names", part.components.size(),
+                 sums.components.size());
+      for (std::size_t c = 0; c < part.components.size(); ++c)
+        sums.components[c] += part.components[c];
+    }
     if (!std::isfinite(sums.loss))
       throw Error(fmt::format("non-finite training loss at epoch {} (step {}); stopping",
                               state_.epoch + 1, state_.step + 1));
@@ -326,9 +368,6 @@ int TrainingRun::train_epoch() {
     state_.train_loss_sum += sums.loss;
     state_.train_correct += sums.correct;
     state_.train_seen += count;
-    GROK_CHECK(sums.components.size() == state_.component_sums.size(),
-               "the objective returned {} components for {} names", sums.components.size(),
-               state_.component_sums.size());
     for (std::size_t c = 0; c < sums.components.size(); ++c)
       state_.component_sums[c] += sums.components[c];
     if (config_.loop.max_steps > 0 && state_.step >= config_.loop.max_steps) state_.finished = true;
@@ -401,6 +440,7 @@ nlohmann::ordered_json TrainingRun::summary() const {
   nlohmann::ordered_json s = run_summary(history_, facts);
   if (!setup_.extra_metadata.is_null()) s["run"] = setup_.extra_metadata;
   objective_.add_summary(s);
+  if (!config_.optimizer.param_groups.empty()) s["param_groups"] = parameter_group_json(groups_);
   return s;
 }
 
