@@ -36,7 +36,6 @@ set -e
 [ "$code" -ne 0 ] || { cat "$WORK/killed.log"; fail "mpirun exited 0 after a rank was killed"; }
 expect_in "$WORK/killed.log" "s42/teacher on rank 1 ("
 for _ in $(seq 300); do pgrep -f -- "$EXP/.*/trial.yaml" > /dev/null || break; sleep 0.1; done
-cat "$EXP/s42/teacher/log.txt" "$WORK/killed.log" > /tmp/rk-debug.txt; ps -ef > /tmp/rk-ps.txt
 expect_in "$EXP/s42/teacher/log.txt" "checkpoint saved"
 py "
 m = json.load(open('$EXP/manifest.json'))

@@ -60,13 +60,35 @@ mpi() {
   mpirun --oversubscribe --bind-to none -np "$n" "$@"
 }
 
-# same_models DIR_A DIR_B: every model.safetensors under A (at least one) has a byte-identical
-# twin at the same relative path under B (B may hold more: checkpoints of an interrupted run).
+# same_models DIR_A DIR_B: the runs under A and B hold the same models. Every checkpoint
+# directory under A has its newest step, with a byte-identical model.safetensors, under B, and
+# every other step directory the two share holds identical models too (they may keep different
+# older steps: an interrupted run's stop checkpoint takes a place in its retention).
 same_models() {
-  local n
-  n=$(cd "$1" && find . -name model.safetensors | wc -l)
-  [ "$n" -gt 0 ] || fail "no model.safetensors under $1"
-  (cd "$1" && find . -name model.safetensors -print0 | xargs -0 sha256sum) > "$WORK/models.sha256"
-  (cd "$2" && sha256sum --quiet -c "$WORK/models.sha256") ||
-    fail "model.safetensors differ between $1 and $2"
+  python3 - "$1" "$2" <<'PY' || fail "model.safetensors differ between $1 and $2"
+import hashlib, os, sys
+a, b = sys.argv[1], sys.argv[2]
+def digest(path):
+    return hashlib.sha256(open(path, "rb").read()).hexdigest()
+compared = 0
+for root, dirs, files in os.walk(a):
+    steps = sorted(d for d in dirs if d.startswith("step_"))
+    if not steps:
+        continue
+    relative = os.path.relpath(root, a)
+    for step in steps:
+        model_a = os.path.join(root, step, "model.safetensors")
+        model_b = os.path.join(b, relative, step, "model.safetensors")
+        if not os.path.isfile(model_a):
+            continue
+        if not os.path.isfile(model_b):
+            if step == steps[-1]:
+                sys.exit(f"{relative}/{step}: the newest model of {a} is missing under {b}")
+            continue
+        if digest(model_a) != digest(model_b):
+            sys.exit(f"{relative}/{step}/model.safetensors differs")
+        compared += 1
+if compared == 0:
+    sys.exit(f"no model.safetensors under {a}")
+PY
 }
