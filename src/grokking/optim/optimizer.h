@@ -59,8 +59,11 @@ class Optimizer {
   const OptimizerConfig& config() const { return config_; }
   const TensorLayout& param_layout() const { return param_layout_; }
   const std::vector<ParamGroup>& groups() const { return groups_; }
+  // The group of parameter tensor i.
+  const ParamGroup& group_of(std::size_t tensor) const { return groups_[group_of_[tensor]]; }
   // Per tensor of the parameter layout: true if its group has lr_multiplier 0.
   const std::vector<bool>& frozen() const { return frozen_; }
+  bool any_frozen() const { return any_frozen_; }
   // The tensors that are not frozen, packed (the layout transforms and the anchor use); the
   // parameter layout itself when none is frozen.
   const TensorLayout& trainable_layout() const { return trainable_layout_; }
@@ -74,8 +77,6 @@ class Optimizer {
   std::size_t add_state(const std::string& name, const Shape& shape);
   void allocate_state();
   float* state(std::size_t index) { return state_.data() + state_layout_.at(index).offset; }
-  // The group of parameter tensor i.
-  const ParamGroup& group_of(std::size_t tensor) const { return groups_[group_of_[tensor]]; }
   // θ₀ of parameter tensor i (not frozen) for decay towards it, or null (decay towards zero).
   const float* anchor(std::size_t tensor) const {
     return anchor_.empty() ? nullptr : anchor_.data() + trainable_offset_[tensor];

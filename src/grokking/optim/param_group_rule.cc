@@ -34,6 +34,31 @@ void check_pattern(const std::string& pattern, const std::string& key, const std
   }
 }
 
+// The rule of a JSON object (fields already typed), as either reader has it; text and key for
+// the error.
+ParamGroupRule rule_from_object(const nlohmann::json& j, const std::string& key,
+                                const std::string& text) {
+  if (!j.is_object()) bad_rule(key, text, "not a mapping");
+  ParamGroupRule rule;
+  bool has_pattern = false;
+  for (const auto& [field, value] : j.items()) {
+    if (field == "pattern") {
+      rule.pattern = Codec<std::string>::from_json(value);
+      has_pattern = true;
+    } else if (field == "lr_multiplier") {
+      rule.lr_multiplier =
+          non_negative(Codec<double>::from_json(value), "lr_multiplier", key, text);
+    } else if (field == "weight_decay") {
+      rule.weight_decay = non_negative(Codec<double>::from_json(value), "weight_decay", key, text);
+    } else {
+      bad_rule(key, text, fmt::format("unknown field '{}'", field));
+    }
+  }
+  if (!has_pattern) bad_rule(key, text, "no pattern");
+  check_pattern(rule.pattern, key, text);
+  return rule;
+}
+
 }  // namespace
 
 ParamGroupRule parse_param_group_rule(const std::string& text, const std::string& key) {
@@ -44,50 +69,22 @@ ParamGroupRule parse_param_group_rule(const std::string& text, const std::string
     bad_rule(key, text, fmt::format("invalid YAML ({})", e.msg));
   }
   if (!node.IsMap()) bad_rule(key, text, "not a mapping");
-  ParamGroupRule rule;
-  bool has_pattern = false;
+  // The scalars typed as JSON: the numbers parsed, the rest kept as text.
+  nlohmann::json fields = nlohmann::json::object();
   for (const auto& entry : node) {
     if (!entry.first.IsScalar() || !entry.second.IsScalar())
       bad_rule(key, text, "fields must be plain key: value pairs");
     const std::string field = entry.first.as<std::string>();
     const std::string value = entry.second.as<std::string>();
-    if (field == "pattern") {
-      rule.pattern = Codec<std::string>::parse(value, key);
-      has_pattern = true;
-    } else if (field == "lr_multiplier") {
-      rule.lr_multiplier = non_negative(Codec<double>::parse(value, key + " lr_multiplier"),
-                                        "lr_multiplier", key, text);
-    } else if (field == "weight_decay") {
-      rule.weight_decay = non_negative(Codec<double>::parse(value, key + " weight_decay"),
-                                       "weight_decay", key, text);
-    } else {
-      bad_rule(key, text, fmt::format("unknown field '{}'", field));
-    }
+    const bool number = field == "lr_multiplier" || field == "weight_decay";
+    fields[field] = number ? nlohmann::json(Codec<double>::parse(value, key + " " + field))
+                           : nlohmann::json(Codec<std::string>::parse(value, key));
   }
-  if (!has_pattern) bad_rule(key, text, "no pattern");
-  check_pattern(rule.pattern, key, text);
-  return rule;
+  return rule_from_object(fields, key, text);
 }
 
 ParamGroupRule param_group_rule_from_json(const nlohmann::json& j) {
-  const std::string text = j.dump();
-  if (!j.is_object()) bad_rule("param_groups", text, "not an object");
-  ParamGroupRule rule;
-  for (const auto& [field, value] : j.items()) {
-    if (field == "pattern") {
-      rule.pattern = Codec<std::string>::from_json(value);
-    } else if (field == "lr_multiplier") {
-      rule.lr_multiplier =
-          non_negative(Codec<double>::from_json(value), "lr_multiplier", "param_groups", text);
-    } else if (field == "weight_decay") {
-      rule.weight_decay =
-          non_negative(Codec<double>::from_json(value), "weight_decay", "param_groups", text);
-    } else {
-      bad_rule("param_groups", text, fmt::format("unknown field '{}'", field));
-    }
-  }
-  check_pattern(rule.pattern, "param_groups", text);
-  return rule;
+  return rule_from_object(j, "param_groups", j.dump());
 }
 
 std::string param_group_rule_yaml(const ParamGroupRule& rule) {

@@ -19,9 +19,8 @@ std::vector<Row> rows_of(const std::vector<TrainableGroup>& groups) {
   std::vector<Row> rows;
   for (const TrainableGroup& g : groups) {
     const Optimizer& optimizer = *g.optimizer;
-    const std::vector<std::size_t> group_of = group_of_tensors(optimizer.groups(), *g.layout);
     for (std::size_t t = 0; t < g.layout->tensors().size(); ++t) {
-      const ParamGroup& group = optimizer.groups()[group_of[t]];
+      const ParamGroup& group = optimizer.group_of(t);
       rows.push_back({g.prefix + g.layout->at(t).name, group.name, group.lr_multiplier,
                       optimizer.config().learning_rate * group.lr_multiplier, group.weight_decay,
                       optimizer.frozen()[t]});

@@ -204,9 +204,7 @@ TrainingRun::TrainingRun(const TrainerSetup& setup, const Split& split)
       make_optimizer(config_.optimizer, layout_,
                      rules.empty() ? std::vector<ParamGroup>{}
                                    : groups_from_rules(rules, layout_, "", weight_decay, matches));
-  if (std::find(optimizer_->frozen().begin(), optimizer_->frozen().end(), true) !=
-      optimizer_->frozen().end())
-    model_.set_frozen(optimizer_->frozen());
+  if (optimizer_->any_frozen()) model_.set_frozen(optimizer_->frozen());
   const bool decay_to_init = config_.optimizer.decay_to == DecayTo::kInit;
   if (decay_to_init) optimizer_->set_decay_anchor(params_.data());
   groups_ = {{"", &layout_, params_.data(), optimizer_.get()}};
