@@ -11,6 +11,7 @@ packages=(
   libgtest-dev libgmock-dev libbenchmark-dev
   libprotobuf-dev protobuf-compiler    # TensorBoard event messages
   libopenmpi-dev openmpi-bin           # experiments and training across ranks (mpirun)
+  libhdf5-dev                          # offline teacher logits (grokking teacher-logits)
   iproute2                             # the MPI test across two network namespaces
   gnuplot-nox python3 python3-venv
 )
