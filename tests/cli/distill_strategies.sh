@@ -22,14 +22,22 @@ for s in logit attention feature logit,attention,feature; do
 import struct
 d, strategies = '$dir', '$s'.split(',')
 h = json.load(open(d + '/distillation_history.json'))
-cols = ['step','epoch','train_loss','train_acc','val_loss','val_acc','lr','weight_norm',
-        'logit_loss','attention_loss','feature_loss','ce_loss','elapsed_s']
+terms = ['logit_loss','attention_loss','feature_loss']
+cols = (['step','epoch','train_loss','train_acc','val_loss','val_acc','lr','weight_norm'] + terms
+        + ['ce_loss','logit_kl','teacher_ce_loss'] + ['val_' + t for t in terms]
+        + ['val_logit_kl','val_teacher_ce_loss','elapsed_s'])
 assert list(h) == cols, list(h)
 assert h['epoch'] == [1, 2, 3] and h['step'] == [4, 8, 12], (h['epoch'], h['step'])
-for name in ['logit', 'attention', 'feature']:
-    values = h[name + '_loss']
-    assert (min(values) > 0) == (name in strategies), (name, values)
-    assert name in strategies or values == [0, 0, 0], (name, values)
+for split in ['', 'val_']:  # every term on both splits, logged apart
+    for name in ['logit', 'attention', 'feature']:
+        values = h[split + name + '_loss']
+        assert (min(values) > 0) == (name in strategies), (split, name, values)
+        assert name in strategies or values == [0, 0, 0], (split, name, values)
+    # The KL without τ² (τ = 2), and the frozen teacher's own cross-entropy.
+    for kl, loss in zip(h[split + 'logit_kl'], h[split + 'logit_loss']):
+        assert abs(4 * kl - loss) <= 1e-12 * loss, (split, kl, loss)
+    assert min(h[split + 'teacher_ce_loss']) > 0, h[split + 'teacher_ce_loss']
+assert len(set(h['val_teacher_ce_loss'])) == 1, h['val_teacher_ce_loss']  # the teacher is fixed
 # train_loss is the weighted total (alpha 0.5, weights 1); here checked on the epoch means.
 for i in range(3):
     total = 0.5 * h['ce_loss'][i] + 0.5 * h['logit_loss'][i] + h['attention_loss'][i] + h['feature_loss'][i]
@@ -43,8 +51,9 @@ assert dist['teacher_checkpoint'] == '$WORK/teacher' and dist['split_seed'] == 4
 assert {k: dist['teacher_config'][k] for k in ['depth', 'dim', 'heads', 'n_tokens']} == {
     'depth': 2, 'dim': 32, 'heads': 1, 'n_tokens': 25}, dist
 assert (dist['student_scale'], dist['temperature'], dist['alpha']) == (0.5, 2.0, 0.5), dist
-# Cache: 253 training examples × (logits 25 | 2 maps of 16 | 6 states of 4 × 32) floats.
-want = 253 * 4 * ((25 if 'logit' in strategies else 0) + (32 if 'attention' in strategies else 0)
+# Cache: 253 training and 253 validation examples × (logits 25, always | 2 maps of 16 |
+# 6 states of 4 × 32) floats.
+want = 506 * 4 * (25 + (32 if 'attention' in strategies else 0)
                   + (6 * 4 * 32 if 'feature' in strategies else 0))
 assert dist['teacher_cache_bytes'] == want, (dist['teacher_cache_bytes'], want)
 s = json.load(open(d + '/summary.json'))

@@ -70,6 +70,61 @@ TEST(DistillationKl, ZeroAtTheTeacherAndShiftInvariant) {
   for (const double v : d) EXPECT_NEAR(v, 0.0, 1e-15);
 }
 
+// Top-k KD (Tunix): KL between the two softmaxes renormalised over the teacher's k largest
+// classes, straight from the definition.
+double reference_top_k_kl(const Vec& s, const Vec& t, const std::vector<int>& top, double tau) {
+  Vec s_k, t_k;
+  for (const int c : top) s_k.push_back(s[c]), t_k.push_back(t[c]);
+  return reference_kl(s_k, t_k, tau);
+}
+
+TEST(TopKDistillationKl, ClassesLargestFirstTiesToTheLowerClass) {
+  const double t[] = {0.5, 2.0, -1.0, 2.0, 0.5, 3.0};
+  int32_t order[6];
+  top_k_classes(t, 6, 4, order);
+  EXPECT_EQ(std::vector<int32_t>(order, order + 4), (std::vector<int32_t>{5, 1, 3, 0}));
+}
+
+TEST(TopKDistillationKl, ValueGradientAndZeroOutsideTheTopK) {
+  const int classes = 9, k = 3;
+  Vec s = random_vector(classes, 5, 2.0);
+  const Vec t = {0.1, 2.5, -0.3, 1.7, 0.9, -2.0, 3.1, 0.0, 1.2};  // top 3: classes 6, 1, 3
+  int32_t order[classes];
+  double gathered[3 * k];
+  for (const double tau : {1.0, 2.0}) {
+    const double value = top_k_distillation_kl(s.data(), t.data(), classes, k, tau, 0.0,
+                                               static_cast<double*>(nullptr), order, gathered,
+                                               work);
+    EXPECT_NEAR(value, tau * tau * reference_top_k_kl(s, t, {6, 1, 3}, tau), 1e-12);
+    EXPECT_GT(value, 1e-3);
+    const double scale = 0.6;
+    Vec d(classes, 0.5);  // accumulates
+    top_k_distillation_kl(s.data(), t.data(), classes, k, tau, scale, d.data(), order, gathered,
+                          work);
+    for (double& v : d) v -= 0.5;
+    for (const int c : {0, 2, 4, 5, 7, 8}) EXPECT_EQ(d[c], 0.0) << c;
+    expect_gradient("d_student", s.data(), d.data(), s.size(), [&] {
+      return scale * top_k_distillation_kl(s.data(), t.data(), classes, k, tau, 0.0,
+                                           static_cast<double*>(nullptr), order, gathered, work);
+    });
+  }
+  // k = every class is the full KL; the student's mass outside the top k does not count.
+  double all[3 * classes];
+  int32_t every[classes];
+  EXPECT_NEAR(top_k_distillation_kl(s.data(), t.data(), classes, classes, 2.0, 0.0,
+                                    static_cast<double*>(nullptr), every, all, work),
+              distillation_kl(s.data(), t.data(), classes, 2.0, 0.0,
+                              static_cast<double*>(nullptr), work),
+              1e-12);
+  Vec shifted = s;
+  shifted[0] += 5, shifted[8] -= 3;  // outside the top 3
+  EXPECT_NEAR(top_k_distillation_kl(shifted.data(), t.data(), classes, k, 2.0, 0.0,
+                                    static_cast<double*>(nullptr), order, gathered, work),
+              top_k_distillation_kl(s.data(), t.data(), classes, k, 2.0, 0.0,
+                                    static_cast<double*>(nullptr), order, gathered, work),
+              1e-13);
+}
+
 TEST(SquaredError, ValueAndGradient) {
   Vec a = random_vector(20, 6);
   const Vec b = random_vector(20, 7);

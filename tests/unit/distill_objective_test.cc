@@ -65,17 +65,22 @@ TEST(DistillationObjective, ColumnsAndLastLayerNeeds) {
   const TeacherCache<float> cache(f.teacher_config, f.teacher_params.data(), f.data,
                                   TeacherNeeds{true, true, true});
   DistillSettings logit;
-  DistillationObjective only_logit(tiny(8), cache, logit, 1);
+  DistillationObjective only_logit(tiny(8), cache, &cache, logit, 1);
   EXPECT_EQ(only_logit.component_names(),
-            (std::vector<std::string>{"logit_loss", "attention_loss", "feature_loss", "ce_loss"}));
+            (std::vector<std::string>{"logit_loss", "attention_loss", "feature_loss", "ce_loss",
+                                      "logit_kl", "teacher_ce_loss"}));
+  EXPECT_EQ(only_logit.validation_component_names(),
+            (std::vector<std::string>{"logit_loss", "attention_loss", "feature_loss", "logit_kl",
+                                      "teacher_ce_loss"}));
   EXPECT_EQ(only_logit.last_layer(), LastLayer::kTrimmed);
   EXPECT_EQ(only_logit.extra_layout(), nullptr);
   DistillSettings attention;
   attention.strategies = {"attention"};
-  EXPECT_EQ(DistillationObjective(tiny(8), cache, attention, 1).last_layer(),
+  EXPECT_EQ(DistillationObjective(tiny(8), cache, nullptr, attention, 1).last_layer(),
             LastLayer::kAttentionMaps);
-  DistillationObjective combined(tiny(8), cache, all_three(0.5, true), 1);
+  DistillationObjective combined(tiny(8), cache, nullptr, all_three(0.5, true), 1);
   EXPECT_EQ(combined.last_layer(), LastLayer::kFull);
+  EXPECT_TRUE(combined.validation_component_names().empty());  // no validation teacher
   ASSERT_NE(combined.extra_layout(), nullptr);
   EXPECT_EQ(combined.extra_layout()->parameter_count(), 6u * 12 * 8);
 }
@@ -89,7 +94,7 @@ void check_combination(bool ground_truth) {
   Buffer<float> params(param_layout(sc).total_size());
   init_params(sc, param_layout(sc), 9, params.data());
   const double alpha = 0.3, tau = 1.5;
-  DistillationObjective objective(sc, cache, all_three(alpha, ground_truth), 1);
+  DistillationObjective objective(sc, cache, nullptr, all_three(alpha, ground_truth), 1);
   Scratch<float> scratch;
   Transformer<float> model(sc, kBatch);
   ForwardOptions opts;
@@ -102,7 +107,7 @@ void check_combination(bool ground_truth) {
                                   d_logits.data(), objective.extra_grads(), scratch);
 
   // Independent terms, in double from the same float inputs.
-  double ce = 0, kl = 0, att = 0, feat = 0;
+  double ce = 0, kl = 0, att = 0, feat = 0, teacher_ce = 0;
   int64_t correct = 0;
   std::vector<double> expected_d(kBatch * 9, 0.0);
   for (int b = 0; b < kBatch; ++b) {
@@ -116,6 +121,9 @@ void check_combination(bool ground_truth) {
     double sum = 0;
     for (int c = 0; c < 9; ++c) sum += std::exp(z[c] - m);
     ce += -(z[f.labels[b]] - m - std::log(sum));
+    double t_sum = 0;
+    for (int c = 0; c < 9; ++c) t_sum += std::exp(t[c]);
+    teacher_ce += std::log(t_sum) - t[f.labels[b]];
     std::vector<double> d_kl(9, 0.0);
     double work[18];
     kl += distillation_kl(z.data(), t.data(), 9, tau, 1.0, d_kl.data(), work);
@@ -143,11 +151,13 @@ void check_combination(bool ground_truth) {
           const double d = model.hidden_state(k)[(b * 4 + r) * 8 + o] - y;
           feat += d * d / (6 * 4 * 8);
         }
-  ASSERT_EQ(sums.components.size(), 4u);
+  ASSERT_EQ(sums.components.size(), 6u);
   EXPECT_NEAR(sums.components[0], kl, 1e-5 * kl);
   EXPECT_NEAR(sums.components[1], att, 1e-5 * att);
   EXPECT_NEAR(sums.components[2], feat, 1e-5 * feat);
   EXPECT_NEAR(sums.components[3], ce, 1e-5 * ce);
+  EXPECT_NEAR(sums.components[4], kl / (tau * tau), 1e-5 * kl);  // the KL without τ²
+  EXPECT_NEAR(sums.components[5], teacher_ce, 1e-5 * teacher_ce);
   EXPECT_EQ(sums.correct, correct);
   const double total =
       (ground_truth ? alpha * ce : 0.0) + (1 - alpha) * kl + 2.0 * att + 0.5 * feat;
@@ -162,7 +172,7 @@ TEST(DistillationObjective, ZeroWhenStudentIsTheTeacher) {
   Fixture f;
   const TeacherCache<float> cache(f.teacher_config, f.teacher_params.data(), f.data,
                                   TeacherNeeds{true, true, true}, 5);
-  DistillationObjective objective(f.teacher_config, cache, all_three(0.5, false), 1);
+  DistillationObjective objective(f.teacher_config, cache, nullptr, all_three(0.5, false), 1);
   objective.projectors()->set_identity();
   Scratch<float> scratch;
   Transformer<float> model(f.teacher_config, kBatch);
@@ -184,6 +194,52 @@ TEST(DistillationObjective, ZeroWhenStudentIsTheTeacher) {
   for (std::size_t i = 0; i < n; ++i) ASSERT_LT(std::abs(objective.extra_grads()[i]), 1e-5f);
 }
 
+// The validation columns (evaluate with the objective over a validation split, pieces over two
+// shards) equal the training terms of one whole-batch step on the same examples (dropout 0),
+// the CE aside. The validation split holds the examples in reverse order, so a term read from
+// the training split's teacher rows would differ.
+TEST(DistillationObjective, ValidationTermsEqualTheTrainingTermsOnTheSameExamples) {
+  Fixture f;
+  const TeacherNeeds all_needs{true, true, true};
+  const TeacherCache<float> cache(f.teacher_config, f.teacher_params.data(), f.data, all_needs, 5);
+  Dataset reversed;
+  for (int i = kExamples - 1; i >= 0; --i) {
+    reversed.tokens.insert(reversed.tokens.end(), f.data.tokens.begin() + i * 4,
+                           f.data.tokens.begin() + i * 4 + 4);
+    reversed.labels.push_back(f.data.labels[i]);
+  }
+  const TeacherCache<float> val_cache(f.teacher_config, f.teacher_params.data(), reversed,
+                                      all_needs, 5);
+  const ModelConfig sc = tiny(8);
+  Buffer<float> params(param_layout(sc).total_size());
+  init_params(sc, param_layout(sc), 9, params.data());
+  DistillationObjective objective(sc, cache, &val_cache, all_three(0.3, true), 1);
+  std::vector<int32_t> all(kExamples);
+  for (int i = 0; i < kExamples; ++i) all[i] = i;
+  ShardedModel whole(sc, kExamples, 1);
+  ForwardOptions opts;
+  opts.training = true;  // dropout 0: the same forward as inference
+  opts.last_layer = objective.last_layer();
+  std::vector<float> grads(param_layout(sc).total_size(), 0.0f);
+  const ObjectiveSums train = whole.train_step(params.data(), f.data.tokens.data(),
+                                               f.data.labels.data(), all.data(), kExamples, opts,
+                                               objective, grads.data());
+  ShardedModel pieces(sc, kExamples, 2);
+  std::vector<double> val;
+  const LossSum ce =
+      pieces.evaluate(params.data(), reversed, 5, Loss::kSoftmax, objective, val);  // 3 pieces
+  const std::vector<std::string> names = objective.validation_component_names();
+  ASSERT_EQ(val.size(), names.size());
+  const std::vector<double> expected = {train.components[0], train.components[1],
+                                        train.components[2], train.components[4],
+                                        train.components[5]};
+  for (std::size_t c = 0; c < val.size(); ++c) {
+    EXPECT_GT(expected[c], 1e-4) << names[c];
+    EXPECT_NEAR(val[c], expected[c], 1e-5 * expected[c]) << names[c];
+  }
+  EXPECT_NEAR(ce.loss, train.components[3], 1e-5 * ce.loss);
+}
+
 // A step cut into shards (train/sharded_model.h: one objective call per shard on its own
 // thread, normalised by the whole batch, projector gradients summed) gives the whole batch's loss,
 // student gradient and projector gradient.
@@ -200,7 +256,7 @@ TEST(DistillationObjective, ShardedStepEqualsTheWholeBatch) {
     std::vector<float> grads, projector_grads;
   };
   auto step = [&](int shards) {
-    DistillationObjective objective(sc, cache, all_three(0.3, true), 1);
+    DistillationObjective objective(sc, cache, nullptr, all_three(0.3, true), 1);
     ShardedModel model(sc, kBatch, shards);
     ForwardOptions opts;
     opts.training = true;

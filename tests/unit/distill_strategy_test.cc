@@ -69,12 +69,14 @@ std::vector<int32_t> batch_tokens(const Dataset& d) {
 const TeacherNeeds kAll{true, true, true};
 const char* const kKinds[] = {"logit", "attention", "feature"};
 
-// A strategy of the table by name, at temperature 2 (logit) and projector seed `seed`.
+// A strategy of the table by name, at temperature 2 (logit, over the teacher's top_k classes
+// when top_k > 0) and projector seed `seed`.
 std::unique_ptr<DistillStrategy<double>> build(const std::string& name, const ModelConfig& student,
                                                const TeacherCache<double>& cache,
-                                               uint64_t seed = 42) {
+                                               uint64_t seed = 42, int top_k = 0) {
   DistillSettings settings;
   settings.param("temperature") = 2.0;
+  settings.distill_top_k = top_k;
   return make_strategy(strategy_info(name),
                        StrategyContext<double>{student, cache, settings, seed});
 }
@@ -103,7 +105,7 @@ TEST(DistillStrategy, ZeroLossAndGradientWhenStudentEqualsTeacher) {
     const double* logits = student.forward(p.data(), tokens.data(), kBatch, opts);
     Vec d_logits(kBatch * c.n_classes, 0.0);
     const double loss = strategy->add_loss_and_gradient(
-        student, logits, kIds.data(), kBatch, kBatch, 1.0, d_logits.data(),
+        {student, logits, cache, kIds.data(), kBatch, kBatch}, 1.0, d_logits.data(),
         strategy->projectors() ? strategy->projectors()->grads() : nullptr, scratch);
     EXPECT_LE(std::abs(loss), 1e-24);
     EXPECT_LE(max_abs(d_logits.data(), d_logits.size()), 1e-13);
@@ -123,13 +125,13 @@ TEST(DistillStrategy, ZeroLossAndGradientWhenStudentEqualsTeacher) {
 // loss(θ_student, projectors) = strategy's batch mean; the analytic gradient comes from the
 // strategy's tap seeds and d_logits through the model's backward.
 void check_whole_model_gradient(const std::string& kind, const ModelConfig& teacher_config,
-                                const ModelConfig& student_config) {
-  SCOPED_TRACE(kind);
+                                const ModelConfig& student_config, int top_k = 0) {
+  SCOPED_TRACE(kind + " top_k " + std::to_string(top_k));
   const Dataset data = examples();
   const Vec tp = params_for(teacher_config, 5);
   const TeacherCache<double> cache(teacher_config, tp.data(), data, strategy_info(kind).teacher,
                                    512);
-  auto strategy = build(kind, student_config, cache, 3);
+  auto strategy = build(kind, student_config, cache, 3, top_k);
   Scratch<double> scratch;
   Vec p = params_for(student_config, 6);
   const auto tokens = batch_tokens(data);
@@ -141,12 +143,12 @@ void check_whole_model_gradient(const std::string& kind, const ModelConfig& teac
   auto loss = [&] {
     const double* logits = student.forward(p.data(), tokens.data(), kBatch, opts);
     return weight / kBatch *
-           strategy->add_loss_and_gradient(student, logits, kIds.data(), kBatch, kBatch, 0.0,
-                                           d_logits.data(), nullptr, scratch);
+           strategy->add_loss_and_gradient({student, logits, cache, kIds.data(), kBatch, kBatch},
+                                           0.0, nullptr, nullptr, scratch);
   };
   const double* logits = student.forward(p.data(), tokens.data(), kBatch, opts);
   const double value = strategy->add_loss_and_gradient(
-      student, logits, kIds.data(), kBatch, kBatch, weight, d_logits.data(),
+      {student, logits, cache, kIds.data(), kBatch, kBatch}, weight, d_logits.data(),
       strategy->projectors() ? strategy->projectors()->grads() : nullptr, scratch);
   EXPECT_GT(value, 1e-6);
   Vec grads(p.size(), 0.0);
@@ -184,6 +186,11 @@ void check_whole_model_gradient(const std::string& kind, const ModelConfig& teac
 
 TEST(DistillStrategy, LogitGradientThroughTheModel) {
   check_whole_model_gradient("logit", tiny(12, 2, 2), tiny(8, 2, 1));
+}
+// Top-k KD over 4 of the 9 classes: the gradient reaches only the teacher's top 4 per example,
+// and the whole-model check holds.
+TEST(DistillStrategy, LogitTopKGradientThroughTheModel) {
+  check_whole_model_gradient("logit", tiny(12, 2, 2), tiny(8, 2, 1), 4);
 }
 TEST(DistillStrategy, AttentionGradientThroughTheModel) {
   check_whole_model_gradient("attention", tiny(12, 2, 2), tiny(8, 2, 2));

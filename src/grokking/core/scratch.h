@@ -5,6 +5,7 @@
 #pragma once
 
 #include <cstddef>
+#include <cstdint>
 #include <vector>
 
 namespace grok {
@@ -24,10 +25,17 @@ class Scratch {
     if (doubles_[slot].size() < n) doubles_[slot].resize(n);
     return doubles_[slot].data();
   }
+  // The same, in int32 (class indices).
+  int32_t* ints(std::size_t slot, std::size_t n) {
+    if (ints_.size() <= slot) ints_.resize(slot + 1);
+    if (ints_[slot].size() < n) ints_[slot].resize(n);
+    return ints_[slot].data();
+  }
 
  private:
   std::vector<std::vector<S>> values_;
   std::vector<std::vector<double>> doubles_;
+  std::vector<std::vector<int32_t>> ints_;
 };
 
 }  // namespace grok

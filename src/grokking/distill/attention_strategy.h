@@ -11,13 +11,11 @@ template <typename S>
 class AttentionStrategy : public DistillStrategy<S> {
  public:
   explicit AttentionStrategy(const StrategyContext<S>& context);
-  double add_loss_and_gradient(Transformer<S>& student, const S* logits, const int32_t* example_ids,
-                               int batch, int normaliser, double weight, S* d_logits,
+  double add_loss_and_gradient(const StrategyBatch<S>& in, double weight, S* d_logits,
                                S* d_projectors, Scratch<S>& scratch) const override;
 
  private:
   ModelConfig student_;
-  const TeacherCache<S>& teacher_;
 };
 
 }  // namespace grok

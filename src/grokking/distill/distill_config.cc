@@ -20,6 +20,13 @@ DistillConfig::DistillConfig() {
   train.optimizer.warmup_steps = 0;
 }
 
+void check_top_k(const DistillSettings& settings, int classes) {
+  if (settings.distill_top_k > classes)
+    throw UsageError(fmt::format(
+        "distill_top_k: {} exceeds the teacher's {} classes; allowed: 0 (every class) to {}",
+        settings.distill_top_k, classes, classes));
+}
+
 TaskConfig training_task(const LoadedModel& model) {
   return model.task;  // load_model already takes a distilled teacher's split_seed
 }
@@ -55,6 +62,7 @@ void resolve(DistillConfig& config, const LoadedModel& teacher) {
   config.train.model = student_config(teacher.config, config.student_scale, config.depth_scale);
   for (const std::string& name : config.settings.strategies)
     check_student_shape(strategy_info(name), teacher.config, config.train.model);
+  check_top_k(config.settings, teacher.config.n_classes);
   config.train.finalize("distill");
   config.train.validate();
 }

@@ -70,6 +70,9 @@ struct DistillConfig {
 // the original split.
 TaskConfig training_task(const LoadedModel& model);
 
+// UsageError if --distill_top_k exceeds the class count.
+void check_top_k(const DistillSettings& settings, int classes);
+
 // Fills the student's task (the teacher's; UsageError if a task flag disagrees), seed, model
 // shape (student_config) and settings; checks every strategy against the shapes; finalizes and
 // validates the run options. Call before anything is allocated or written.

@@ -54,19 +54,23 @@ TrainResult run_distillation(const DistillPlan& plan) {
   set_gemm_precision(GemmPrecision::kFp32);  // the teacher's outputs, computed once, stay fp32
   const Split split = make_split(training_task(plan.teacher));
 
-  TeacherNeeds needs;
+  // Logits always: the teacher's own cross-entropy is logged on both splits.
+  TeacherNeeds needs{.logits = true};
   for (const std::string& name : config.settings.strategies) needs |= strategy_info(name).teacher;
+  const int chunk = config.train.loop.eval_batch_size;
   const TeacherCache<float> cache(plan.teacher.config, plan.teacher.params.data(), split.train,
-                                  needs,
-                                  std::min(config.train.loop.eval_batch_size, split.train.size()));
-  DistillationObjective objective(config.train.model, cache, config.settings, config.train.seed);
+                                  needs, std::min(chunk, split.train.size()));
+  const TeacherCache<float> val_cache(plan.teacher.config, plan.teacher.params.data(), split.val,
+                                      needs, std::max(1, std::min(chunk, split.val.size())));
+  DistillationObjective objective(config.train.model, cache, &val_cache, config.settings,
+                                  config.train.seed);
 
   TrainerSetup setup;
   setup.config = config.train;
   setup.verb = "distill";
   setup.history_file = "distillation_history.json";
   setup.config_yaml = distill_config_yaml(config);
-  setup.extra_metadata = distillation_metadata(plan, cache.bytes());
+  setup.extra_metadata = distillation_metadata(plan, cache.bytes() + val_cache.bytes());
   setup.objective = &objective;
   return run_training(setup, split);
 }

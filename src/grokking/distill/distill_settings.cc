@@ -1,6 +1,7 @@
 #include "grokking/distill/distill_settings.h"
 
 #include <fmt/format.h>
+#include <fmt/ranges.h>
 
 #include <algorithm>
 

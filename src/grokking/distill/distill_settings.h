@@ -27,6 +27,7 @@ struct DistillSettings {
   double alpha = 0.5;
   bool disable_ground_truth = false;
   std::vector<double> params;  // strategy_params() values, in their order
+  int distill_top_k = 0;       // logit: KL over the teacher's k largest classes (0: all)
 
   DistillSettings();
   template <typename V>
@@ -38,6 +39,12 @@ struct DistillSettings {
               .max = 1});
     const auto& specs = strategy_params();
     for (std::size_t i = 0; i < specs.size(); ++i) v(params[i], specs[i].spec);
+    v(distill_top_k,
+      {.name = "distill_top_k",
+       .help = "logit: the KL over the teacher's k largest classes only, both softmaxes "
+               "renormalised over those k (0: every class)",
+       .min = 0,
+       .json_unless = "0"});
     v(disable_ground_truth,
       {.name = "disable_ground_truth", .help = "drop the hard-label cross-entropy term"});
   }
@@ -47,7 +54,8 @@ struct DistillSettings {
   // The value of a strategy's hyperparameter by name (GROK_CHECK that it exists).
   double param(const std::string& name) const;
   double& param(const std::string& name);
-  // UsageError: unknown or repeated strategies, none at all, or no loss left.
+  // UsageError: unknown or repeated strategies, none at all, no loss left, or distill_top_k
+  // without the logit strategy.
   void check(const std::string& prefix) const;
   bool operator==(const DistillSettings&) const = default;
 };

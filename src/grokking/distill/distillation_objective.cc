@@ -1,17 +1,42 @@
 #include "grokking/distill/distillation_objective.h"
 
 #include <algorithm>
+#include <cmath>
 
 #include "grokking/core/error.h"
 #include "grokking/train/cross_entropy.h"
 
 namespace grok {
+namespace {
+
+// The columns after the strategy table's: [ce_loss, logit_kl, teacher_ce_loss].
+std::size_t ce_column() { return strategy_table().size(); }
+std::size_t kl_column() { return strategy_table().size() + 1; }
+std::size_t teacher_ce_column() { return strategy_table().size() + 2; }
+
+// Σ over the examples of the teacher's hard-label CE (NaN if the cache holds no logits).
+double teacher_cross_entropy(const TeacherCache<float>& teacher, const int32_t* labels,
+                             const int32_t* example_ids, int batch) {
+  if (!teacher.needs().logits) return std::nan("");
+  double sum = 0;
+  for (int b = 0; b < batch; ++b)
+    sum += softmax_cross_entropy(teacher.logits(example_ids[b]), labels + b, 1,
+                                 teacher.config().n_classes, nullptr, 1.0)
+               .loss;
+  return sum;
+}
+
+}  // namespace
 
 DistillationObjective::DistillationObjective(const ModelConfig& student,
                                              const TeacherCache<float>& teacher,
+                                             const TeacherCache<float>* val_teacher,
                                              const DistillSettings& settings, uint64_t seed)
-    : settings_(settings), teacher_(teacher), classes_(student.n_classes) {
+    : settings_(settings), teacher_(teacher), val_teacher_(val_teacher),
+      classes_(student.n_classes) {
   validate_fields(settings_);
+  GROK_CHECK(!val_teacher_ || val_teacher_->needs() == teacher_.needs(),
+             "the validation teacher cache holds other outputs than the training one");
   const StrategyContext<float> context{student, teacher, settings_, seed};
   const auto& table = strategy_table();
   for (std::size_t column = 0; column < table.size(); ++column) {
@@ -19,6 +44,7 @@ DistillationObjective::DistillationObjective(const ModelConfig& student,
     if (!settings_.has(info.name)) continue;
     terms_.push_back({column, info.weight(settings_), make_strategy(info, context)});
     last_layer_ = std::max(last_layer_, info.last_layer);
+    if (std::string(info.name) == "logit") logit_column_ = column;
     if (Projectors<float>* p = terms_.back().strategy->projectors()) {
       GROK_CHECK(projectors_ == nullptr, "two strategies own projectors");
       projectors_ = p;
@@ -29,8 +55,34 @@ DistillationObjective::DistillationObjective(const ModelConfig& student,
 std::vector<std::string> DistillationObjective::component_names() const {
   std::vector<std::string> names;
   for (const auto& info : strategy_table()) names.push_back(info.loss_column());
-  names.push_back("ce_loss");
+  names.insert(names.end(), {"ce_loss", "logit_kl", "teacher_ce_loss"});
   return names;
+}
+
+std::vector<std::string> DistillationObjective::validation_component_names() const {
+  if (!val_teacher_) return {};
+  std::vector<std::string> names = component_names();
+  names.erase(names.begin() + static_cast<std::ptrdiff_t>(ce_column()));  // that is val_loss
+  return names;
+}
+
+double DistillationObjective::add_terms(const StrategyBatch<float>& in, const int32_t* labels,
+                                        float* d_logits, float* d_extra, Scratch<float>& scratch,
+                                        std::vector<double>& sums) const {
+  double weighted = 0;
+  for (const Term& term : terms_) {
+    const double sum =
+        term.strategy->add_loss_and_gradient(in, term.weight, d_logits, d_extra, scratch);
+    sums[term.column] = sum;
+    weighted += term.weight * sum;
+  }
+  if (logit_column_) {
+    const double tau = settings_.param("temperature");
+    sums[kl_column()] = sums[*logit_column_] / (tau * tau);
+  }
+  sums[teacher_ce_column()] =
+      teacher_cross_entropy(in.teacher, labels, in.example_ids, in.batch);
+  return weighted;
 }
 
 ObjectiveSums DistillationObjective::loss_and_gradient(Transformer<float>& model,
@@ -40,7 +92,7 @@ ObjectiveSums DistillationObjective::loss_and_gradient(Transformer<float>& model
                                                        float* d_extra,
                                                        Scratch<float>& scratch) const {
   ObjectiveSums sums;
-  sums.components.assign(strategy_table().size() + 1, 0.0);
+  sums.components.assign(teacher_ce_column() + 1, 0.0);
   // Hard-label CE: (softmax − onehot)·α/normaliser written into d_logits (or zeros without it).
   const double alpha = settings_.alpha;
   const bool ce_gradient = settings_.ground_truth() && alpha > 0;
@@ -49,14 +101,23 @@ ObjectiveSums DistillationObjective::loss_and_gradient(Transformer<float>& model
                             ce_gradient ? normaliser / alpha : 1.0);
   if (!ce_gradient) std::fill_n(d_logits, int64_t{batch} * classes_, 0.0f);
   sums.correct = ce.correct;
-  sums.components.back() = ce.loss;
+  sums.components[ce_column()] = ce.loss;
   if (settings_.ground_truth()) sums.loss += alpha * ce.loss;
-  for (const Term& term : terms_) {
-    const double sum = term.strategy->add_loss_and_gradient(
-        model, logits, example_ids, batch, normaliser, term.weight, d_logits, d_extra, scratch);
-    sums.components[term.column] = sum;
-    sums.loss += term.weight * sum;
-  }
+  const StrategyBatch<float> in{model, logits, teacher_, example_ids, batch, normaliser};
+  sums.loss += add_terms(in, labels, d_logits, d_extra, scratch, sums.components);
+  return sums;
+}
+
+std::vector<double> DistillationObjective::validation_sums(Transformer<float>& model,
+                                                           const float* logits,
+                                                           const int32_t* labels,
+                                                           const int32_t* example_ids, int batch,
+                                                           Scratch<float>& scratch) const {
+  GROK_CHECK(val_teacher_, "no teacher outputs on the validation split");
+  std::vector<double> sums(teacher_ce_column() + 1, 0.0);
+  const StrategyBatch<float> in{model, logits, *val_teacher_, example_ids, batch, batch};
+  add_terms(in, labels, nullptr, nullptr, scratch, sums);
+  sums.erase(sums.begin() + static_cast<std::ptrdiff_t>(ce_column()));
   return sums;
 }
 
@@ -69,7 +130,10 @@ float* DistillationObjective::extra_params() {
 float* DistillationObjective::extra_grads() { return projectors_ ? projectors_->grads() : nullptr; }
 
 void DistillationObjective::add_summary(nlohmann::ordered_json& summary) const {
-  summary["teacher_cache"] = {{"bytes", teacher_.bytes()}, {"seconds", teacher_.seconds()}};
+  int64_t bytes = teacher_.bytes();
+  double seconds = teacher_.seconds();
+  if (val_teacher_) bytes += val_teacher_->bytes(), seconds += val_teacher_->seconds();
+  summary["teacher_cache"] = {{"bytes", bytes}, {"seconds", seconds}};
 }
 
 }  // namespace grok

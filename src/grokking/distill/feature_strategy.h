@@ -12,14 +12,13 @@ template <typename S>
 class FeatureStrategy : public DistillStrategy<S> {
  public:
   explicit FeatureStrategy(const StrategyContext<S>& context);  // projectors from context.seed
-  double add_loss_and_gradient(Transformer<S>& student, const S* logits, const int32_t* example_ids,
-                               int batch, int normaliser, double weight, S* d_logits,
+  double add_loss_and_gradient(const StrategyBatch<S>& in, double weight, S* d_logits,
                                S* d_projectors, Scratch<S>& scratch) const override;
   Projectors<S>* projectors() override { return &projectors_; }
 
  private:
   ModelConfig student_;
-  const TeacherCache<S>& teacher_;
+  int teacher_dim_;
   Projectors<S> projectors_;
 };
 

@@ -22,9 +22,20 @@ namespace grok {
 template <typename S>
 struct StrategyContext {
   const ModelConfig& student;
-  const TeacherCache<S>& teacher;
+  const TeacherCache<S>& teacher;  // the training split's (shapes; a batch names its own)
   const DistillSettings& settings;  // its own hyperparameters: settings.param("temperature")
   uint64_t seed;                    // initialisation of anything it trains (projectors)
+};
+
+// One batch a strategy scores.
+template <typename S>
+struct StrategyBatch {
+  Transformer<S>& student;         // after its forward on the B examples (taps filled)
+  const S* logits;                 // [B,C] the student's
+  const TeacherCache<S>& teacher;  // the teacher's outputs on the examples' split
+  const int32_t* example_ids;      // [B] rows of teacher
+  int batch;                       // B
+  int normaliser;                  // examples of the whole step: B, or more for a shard of it
 };
 
 template <typename S>
@@ -32,17 +43,14 @@ class DistillStrategy {
  public:
   virtual ~DistillStrategy() = default;
 
-  // Called after the student's forward on the training examples example_ids [B] (rows of the
-  // teacher cache); logits [B,C]. The B examples are a whole step (normaliser = B) or a shard
-  // of a step of `normaliser` examples. Returns Σ over the B examples of the strategy's
-  // per-example loss (unweighted) and ADDS weight · d(that sum / normaliser)/d(...) into
-  // d_logits [B,C], the student's tap gradients, and d_projectors (projectors()'s layout,
-  // unused and may be null without projectors). const: shards call it side by side, each with
-  // its own student, gradients and scratch.
-  virtual double add_loss_and_gradient(Transformer<S>& student, const S* logits,
-                                       const int32_t* example_ids, int batch, int normaliser,
-                                       double weight, S* d_logits, S* d_projectors,
-                                       Scratch<S>& scratch) const = 0;
+  // Called after the student's forward on a batch (a whole step, normaliser = B, or a shard of
+  // a step). Returns Σ over the B examples of the strategy's per-example loss (unweighted) and
+  // ADDS weight · d(that sum / normaliser)/d(...) into d_logits [B,C], the student's tap
+  // gradients, and d_projectors (projectors()'s layout; may be null without projectors).
+  // d_logits null: the loss only, no gradient anywhere (validation). const: shards call it
+  // side by side, each with its own student, gradients and scratch.
+  virtual double add_loss_and_gradient(const StrategyBatch<S>& in, double weight, S* d_logits,
+                                       S* d_projectors, Scratch<S>& scratch) const = 0;
 
   // Trainable tensors the strategy owns (feature projectors), or null.
   virtual Projectors<S>* projectors() { return nullptr; }

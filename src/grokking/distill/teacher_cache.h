@@ -22,6 +22,7 @@ struct TeacherNeeds {
     logits |= o.logits, attention |= o.attention, hidden_states |= o.hidden_states;
     return *this;
   }
+  bool operator==(const TeacherNeeds&) const = default;
 };
 
 template <typename S>

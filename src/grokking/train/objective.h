@@ -39,6 +39,20 @@ class Objective {
                                           int batch, int normaliser, float* d_logits,
                                           float* d_extra, Scratch<float>& scratch) const = 0;
 
+  // Columns the objective also reports on the validation split, in validation_sums()'s order
+  // (history: val_<name>, averaged over the split); none by default.
+  virtual std::vector<std::string> validation_component_names() const { return {}; }
+  // After an inference forward of the model (last_layer()'s taps) on validation examples
+  // example_ids [B] (positions in the split), labels [B], logits [B,C]: their sums of each
+  // validation component. No gradient. const: evaluation pieces call it side by side.
+  virtual std::vector<double> validation_sums(Transformer<float>& /*model*/,
+                                              const float* /*logits*/,
+                                              const int32_t* /*labels*/,
+                                              const int32_t* /*example_ids*/, int /*batch*/,
+                                              Scratch<float>& /*scratch*/) const {
+    return {};
+  }
+
   // Keys of its own for the run's summary.json (e.g. the teacher cache's size and time).
   virtual void add_summary(nlohmann::ordered_json& /*summary*/) const {}
 

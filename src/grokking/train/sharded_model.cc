@@ -3,6 +3,7 @@
 #include <omp.h>
 
 #include <algorithm>
+#include <numeric>
 #include <exception>
 
 #include "grokking/core/error.h"
@@ -206,6 +207,17 @@ SharedPrefix<float> ShardedModel::run_prefixes(const float* params, const Datase
 
 LossSum ShardedModel::evaluate(const float* params, const Dataset& data, int chunk,
                                float* logits_out, Loss loss) {
+  return evaluate_pieces(params, data, chunk, logits_out, loss, nullptr, nullptr);
+}
+
+LossSum ShardedModel::evaluate(const float* params, const Dataset& data, int chunk, Loss loss,
+                               const Objective& objective, std::vector<double>& components) {
+  return evaluate_pieces(params, data, chunk, nullptr, loss, &objective, &components);
+}
+
+LossSum ShardedModel::evaluate_pieces(const float* params, const Dataset& data, int chunk,
+                                      float* logits_out, Loss loss, const Objective* objective,
+                                      std::vector<double>* components) {
   const int piece = std::min(chunk, shard_capacity_);
   const int pieces = (data.size() + piece - 1) / piece;
   // Piece i is this rank's if i % ranks == rank (every piece when the logits are wanted here).
@@ -215,10 +227,21 @@ LossSum ShardedModel::evaluate(const float* params, const Dataset& data, int chu
   for (int i = rank; i < pieces; i += ranks) mine.push_back(i);
   const int count = std::min(shards(), std::max(1, static_cast<int>(mine.size())));
   const int classes = config().n_classes, t = config().seq_len;
-  const SharedPrefix<float> prefix = run_prefixes(params, data);
+  ForwardOptions whole;  // inference
+  whole.last_layer = objective ? objective->last_layer() : LastLayer::kTrimmed;
+  const SharedPrefix<float> prefix =
+      whole.last_layer == LastLayer::kTrimmed ? run_prefixes(params, data) : SharedPrefix<float>{};
+  std::vector<int32_t> example_ids;  // [N] positions in data, for the objective
+  if (objective) {
+    example_ids.resize(data.size());
+    std::iota(example_ids.begin(), example_ids.end(), 0);
+  }
+  const std::size_t n_components =
+      objective ? objective->validation_component_names().size() : 0;
   std::vector<LossSum> parts(pieces);
+  std::vector<ObjectiveSums> component_parts(objective ? pieces : 0);
   for (const int i : mine)
-    gemm_flops_ += eval_flops(flop_model(config(), LastLayer::kTrimmed, prefix.length),
+    gemm_flops_ += eval_flops(flop_model(config(), whole.last_layer, prefix.length),
                               std::min(piece, data.size() - i * piece));
   for_each_shard(count, [&](int s) {
     SharedPrefix<float> piece_prefix = prefix;
@@ -229,19 +252,35 @@ LossSum ShardedModel::evaluate(const float* params, const Dataset& data, int chu
       piece_prefix.index = prefix.index + begin;
       const float* logits =
           prefix.length > 0 ? replicas_[s].forward_after_prefix(params, tokens, size, piece_prefix)
-                            : replicas_[s].forward(params, tokens, size, {});
-      parts[i] =
-          cross_entropy(loss, logits, data.labels.data() + begin, size, classes, nullptr, 1.0);
+                            : replicas_[s].forward(params, tokens, size, whole);
+      const int32_t* labels = data.labels.data() + begin;
+      parts[i] = cross_entropy(loss, logits, labels, size, classes, nullptr, 1.0);
+      if (objective) {
+        component_parts[i].components = objective->validation_sums(
+            replicas_[s], logits, labels, example_ids.data() + begin, size, scratch_[s]);
+        GROK_CHECK(component_parts[i].components.size() == n_components,
+                   "the objective returned {} validation components for {} names",
+                   component_parts[i].components.size(), n_components);
+      }
       if (logits_out != nullptr)
         std::copy_n(logits, int64_t{size} * classes, logits_out + int64_t{begin} * classes);
     }
   });
-  if (spread) exchange(parts);
+  if (spread) {
+    exchange(parts);
+    if (objective) exchange(component_parts, n_components);
+  }
   LossSum total;
   for (const LossSum& part : parts) {
     total.loss += part.loss;
     total.correct += part.correct;
     total.collapsed += part.collapsed;
+  }
+  if (components) {
+    components->assign(n_components, 0.0);
+    for (const ObjectiveSums& part : component_parts)
+      for (std::size_t c = 0; c < part.components.size(); ++c)
+        (*components)[c] += part.components[c];
   }
   return total;
 }

@@ -71,6 +71,12 @@ class ShardedModel {
   // The loss: --loss.
   LossSum evaluate(const float* params, const Dataset& data, int chunk, float* logits = nullptr,
                    Loss loss = Loss::kSoftmax);
+  // evaluate() that also sums the objective's validation components (objective.h) over the
+  // data, piece by piece in piece order, into components [validation_component_names()].
+  // When its taps need more than the trimmed last layer, the pieces run whole (no shared
+  // prefixes) with the objective's last layer.
+  LossSum evaluate(const float* params, const Dataset& data, int chunk, Loss loss,
+                   const Objective& objective, std::vector<double>& components);
 
   // GEMM FLOPs of every step and evaluation so far (model/flops.h: as this rank's shards ran
   // them).
@@ -82,6 +88,10 @@ class ShardedModel {
   // fn(s) for every shard s < count, each on its own thread when count > 1.
   template <typename Fn>
   void for_each_shard(int count, const Fn& fn);
+
+  // Both evaluate()s: objective and components null, or both set.
+  LossSum evaluate_pieces(const float* params, const Dataset& data, int chunk, float* logits_out,
+                          Loss loss, const Objective* objective, std::vector<double>* components);
 
   // Runs each distinct prefix of prefix_groups_ once and keeps its keys and values.
   SharedPrefix<float> run_prefixes(const float* params, const Dataset& data);

@@ -87,6 +87,13 @@ void check_memory(const TrainConfig& config, const Split& split) {
   if (!config.quiet) fmt::print("memory: estimated peak {}\n", text);
 }
 
+// The objective's own history columns: its components, then val_<name> of its validation ones.
+std::vector<std::string> objective_columns(const Objective& objective) {
+  std::vector<std::string> columns = objective.component_names();
+  for (const auto& name : objective.validation_component_names()) columns.push_back("val_" + name);
+  return columns;
+}
+
 std::vector<std::string> history_columns(const Objective& objective, bool eval_train) {
   std::vector<std::string> columns = {"step",     "epoch",   "train_loss", "train_acc",
                                       "val_loss", "val_acc", "lr",         "weight_norm"};
@@ -94,7 +101,7 @@ std::vector<std::string> history_columns(const Objective& objective, bool eval_t
     columns.push_back("train_eval_loss");
     columns.push_back("train_eval_acc");
   }
-  for (const auto& name : objective.component_names()) columns.push_back(name);
+  for (const auto& name : objective_columns(objective)) columns.push_back(name);
   columns.push_back("elapsed_s");
   return columns;
 }
@@ -258,7 +265,7 @@ std::optional<TrainResult> TrainingRun::restore() {
   const fs::path history_path = fs::path(config_.save_dir) / setup_.history_file;
   if (fs::exists(history_path))
     history_ = History::from_json(read_json_file(history_path), history_.columns(),
-                                  history_path.string(), objective_.component_names());
+                                  history_path.string(), objective_columns(objective_));
   history_.truncate_to_epoch(state_.epoch);
   const fs::path summary_path = fs::path(config_.save_dir) / "summary.json";
   if (state_.finished && fs::exists(summary_path)) {
@@ -380,8 +387,13 @@ int TrainingRun::train_epoch() {
 void TrainingRun::end_epoch() {
   ++state_.epoch;
   if (state_.epoch >= config_.loop.epochs) state_.finished = true;
+  const auto val_names = objective_.validation_component_names();
+  std::vector<double> val_components;
   const LossSum val_sum =
-      model_.evaluate(params_.data(), split_.val, eval_chunk_, nullptr, config_.loop.loss);
+      val_names.empty()
+          ? model_.evaluate(params_.data(), split_.val, eval_chunk_, nullptr, config_.loop.loss)
+          : model_.evaluate(params_.data(), split_.val, eval_chunk_, config_.loop.loss,
+                            objective_, val_components);
   const double n_val = std::max(1, split_.val.size());
   const double seen = std::max<int64_t>(1, state_.train_seen);
   std::map<std::string, double> row = {
@@ -402,6 +414,8 @@ void TrainingRun::end_epoch() {
   }
   const auto names = objective_.component_names();
   for (std::size_t c = 0; c < names.size(); ++c) row[names[c]] = state_.component_sums[c] / seen;
+  for (std::size_t c = 0; c < val_names.size(); ++c)
+    row["val_" + val_names[c]] = val_components[c] / n_val;
   history_.append(row);
   state_.batch_in_epoch = 0;
   state_.train_loss_sum = 0;
