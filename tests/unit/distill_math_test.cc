@@ -92,9 +92,9 @@ TEST(TopKDistillationKl, ValueGradientAndZeroOutsideTheTopK) {
   int32_t order[classes];
   double gathered[3 * k];
   for (const double tau : {1.0, 2.0}) {
-    const double value = top_k_distillation_kl(s.data(), t.data(), classes, k, tau, 0.0,
-                                               static_cast<double*>(nullptr), order, gathered,
-                                               work);
+    const double value =
+        top_k_distillation_kl(s.data(), t.data(), classes, k, tau, 0.0,
+                              static_cast<double*>(nullptr), order, gathered, work);
     EXPECT_NEAR(value, tau * tau * reference_top_k_kl(s, t, {6, 1, 3}, tau), 1e-12);
     EXPECT_GT(value, 1e-3);
     const double scale = 0.6;
@@ -111,11 +111,11 @@ TEST(TopKDistillationKl, ValueGradientAndZeroOutsideTheTopK) {
   // k = every class is the full KL; the student's mass outside the top k does not count.
   double all[3 * classes];
   int32_t every[classes];
-  EXPECT_NEAR(top_k_distillation_kl(s.data(), t.data(), classes, classes, 2.0, 0.0,
-                                    static_cast<double*>(nullptr), every, all, work),
-              distillation_kl(s.data(), t.data(), classes, 2.0, 0.0,
-                              static_cast<double*>(nullptr), work),
-              1e-12);
+  EXPECT_NEAR(
+      top_k_distillation_kl(s.data(), t.data(), classes, classes, 2.0, 0.0,
+                            static_cast<double*>(nullptr), every, all, work),
+      distillation_kl(s.data(), t.data(), classes, 2.0, 0.0, static_cast<double*>(nullptr), work),
+      1e-12);
   Vec shifted = s;
   shifted[0] += 5, shifted[8] -= 3;  // outside the top 3
   EXPECT_NEAR(top_k_distillation_kl(shifted.data(), t.data(), classes, k, 2.0, 0.0,

@@ -221,9 +221,9 @@ TEST(DistillationObjective, ValidationTermsEqualTheTrainingTermsOnTheSameExample
   opts.training = true;  // dropout 0: the same forward as inference
   opts.last_layer = objective.last_layer();
   std::vector<float> grads(param_layout(sc).total_size(), 0.0f);
-  const ObjectiveSums train = whole.train_step(params.data(), f.data.tokens.data(),
-                                               f.data.labels.data(), all.data(), kExamples, opts,
-                                               objective, grads.data());
+  const ObjectiveSums train =
+      whole.train_step(params.data(), f.data.tokens.data(), f.data.labels.data(), all.data(),
+                       kExamples, opts, objective, grads.data());
   ShardedModel pieces(sc, kExamples, 2);
   std::vector<double> val;
   const LossSum ce =

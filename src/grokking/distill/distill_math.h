@@ -53,9 +53,8 @@ double distillation_kl(const S* s, const S* t, int classes, double temperature, 
 template <typename S>
 void top_k_classes(const S* t, int classes, int k, int32_t* order) {
   for (int c = 0; c < classes; ++c) order[c] = c;
-  std::partial_sort(order, order + k, order + classes, [t](int32_t a, int32_t b) {
-    return t[a] > t[b] || (t[a] == t[b] && a < b);
-  });
+  std::partial_sort(order, order + k, order + classes,
+                    [t](int32_t a, int32_t b) { return t[a] > t[b] || (t[a] == t[b] && a < b); });
 }
 
 // Top-k logit distillation of one example (Tunix's definition): τ²·KL over the teacher's k
@@ -70,8 +69,7 @@ double top_k_distillation_kl(const S* s, const S* t, int classes, int k, double 
   S* t_k = gathered + k;
   S* d_k = gathered + 2 * k;
   for (int i = 0; i < k; ++i) s_k[i] = s[order[i]], t_k[i] = t[order[i]], d_k[i] = S(0);
-  const double loss =
-      distillation_kl(s_k, t_k, k, temperature, scale, d_s ? d_k : nullptr, work);
+  const double loss = distillation_kl(s_k, t_k, k, temperature, scale, d_s ? d_k : nullptr, work);
   if (d_s)
     for (int i = 0; i < k; ++i) d_s[order[i]] += d_k[i];
   return loss;

@@ -32,7 +32,9 @@ DistillationObjective::DistillationObjective(const ModelConfig& student,
                                              const TeacherCache<float>& teacher,
                                              const TeacherCache<float>* val_teacher,
                                              const DistillSettings& settings, uint64_t seed)
-    : settings_(settings), teacher_(teacher), val_teacher_(val_teacher),
+    : settings_(settings),
+      teacher_(teacher),
+      val_teacher_(val_teacher),
       classes_(student.n_classes) {
   validate_fields(settings_);
   GROK_CHECK(!val_teacher_ || val_teacher_->needs() == teacher_.needs(),
@@ -80,8 +82,7 @@ double DistillationObjective::add_terms(const StrategyBatch<float>& in, const in
     const double tau = settings_.param("temperature");
     sums[kl_column()] = sums[*logit_column_] / (tau * tau);
   }
-  sums[teacher_ce_column()] =
-      teacher_cross_entropy(in.teacher, labels, in.example_ids, in.batch);
+  sums[teacher_ce_column()] = teacher_cross_entropy(in.teacher, labels, in.example_ids, in.batch);
   return weighted;
 }
 

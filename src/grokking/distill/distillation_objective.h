@@ -41,8 +41,8 @@ class DistillationObjective : public Objective {
                                   Scratch<float>& scratch) const override;
   std::vector<std::string> validation_component_names() const override;
   std::vector<double> validation_sums(Transformer<float>& model, const float* logits,
-                                      const int32_t* labels, const int32_t* example_ids,
-                                      int batch, Scratch<float>& scratch) const override;
+                                      const int32_t* labels, const int32_t* example_ids, int batch,
+                                      Scratch<float>& scratch) const override;
   const TensorLayout* extra_layout() const override;
   float* extra_params() override;
   float* extra_grads() override;

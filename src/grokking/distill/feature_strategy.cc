@@ -31,8 +31,8 @@ double FeatureStrategy<S>::add_loss_and_gradient(const StrategyBatch<S>& in, dou
     for (int b = 0; b < in.batch; ++b)
       std::memcpy(gathered + b * teacher_row, in.teacher.hidden_state(k, in.example_ids[b]),
                   sizeof(S) * teacher_row);
-    S* d_kernel = d_logits && d_projectors ? d_projectors + projectors_.layout().at(k).offset
-                                           : nullptr;
+    S* d_kernel =
+        d_logits && d_projectors ? d_projectors + projectors_.layout().at(k).offset : nullptr;
     S* d_state = d_logits ? in.student.d_hidden_state(k) : nullptr;
     sum += projected_squared_error(in.student.hidden_state(k), gathered, projectors_.kernel(k),
                                    rows, dt, ds, scale, d_state, d_kernel, projected);

@@ -11,8 +11,7 @@ LogitStrategy<S>::LogitStrategy(const StrategyContext<S>& context)
       top_k_(context.settings.distill_top_k == classes_ ? 0 : context.settings.distill_top_k),
       temperature_(context.settings.param("temperature")) {
   GROK_CHECK(temperature_ > 0, "temperature {}", temperature_);
-  GROK_CHECK(top_k_ >= 0 && top_k_ <= classes_, "distill_top_k {} of {} classes", top_k_,
-             classes_);
+  GROK_CHECK(top_k_ >= 0 && top_k_ <= classes_, "distill_top_k {} of {} classes", top_k_, classes_);
 }
 
 template <typename S>

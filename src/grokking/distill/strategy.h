@@ -22,7 +22,7 @@ namespace grok {
 template <typename S>
 struct StrategyContext {
   const ModelConfig& student;
-  const TeacherCache<S>& teacher;  // the training split's (shapes; a batch names its own)
+  const TeacherCache<S>& teacher;   // the training split's (shapes; a batch names its own)
   const DistillSettings& settings;  // its own hyperparameters: settings.param("temperature")
   uint64_t seed;                    // initialisation of anything it trains (projectors)
 };

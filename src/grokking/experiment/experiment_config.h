@@ -129,9 +129,8 @@ struct ExperimentConfig {
     v.section(distill, {.name = "distill",
                         .group = "Distillation (students and their controls)",
                         .prefix = "distill_"});
-    v.section(distill_settings, {.name = "distill_settings",
-                                 .prefix = "distill_",
-                                 .rename = "distill_top_k=top_k"});
+    v.section(distill_settings,
+              {.name = "distill_settings", .prefix = "distill_", .rename = "distill_top_k=top_k"});
   }
 
   template <typename V>

@@ -46,8 +46,7 @@ class Objective {
   // example_ids [B] (positions in the split), labels [B], logits [B,C]: their sums of each
   // validation component. No gradient. const: evaluation pieces call it side by side.
   virtual std::vector<double> validation_sums(Transformer<float>& /*model*/,
-                                              const float* /*logits*/,
-                                              const int32_t* /*labels*/,
+                                              const float* /*logits*/, const int32_t* /*labels*/,
                                               const int32_t* /*example_ids*/, int /*batch*/,
                                               Scratch<float>& /*scratch*/) const {
     return {};

@@ -3,8 +3,8 @@
 #include <omp.h>
 
 #include <algorithm>
-#include <numeric>
 #include <exception>
+#include <numeric>
 
 #include "grokking/core/error.h"
 #include "grokking/core/gemm.h"
@@ -236,8 +236,7 @@ LossSum ShardedModel::evaluate_pieces(const float* params, const Dataset& data, 
     example_ids.resize(data.size());
     std::iota(example_ids.begin(), example_ids.end(), 0);
   }
-  const std::size_t n_components =
-      objective ? objective->validation_component_names().size() : 0;
+  const std::size_t n_components = objective ? objective->validation_component_names().size() : 0;
   std::vector<LossSum> parts(pieces);
   std::vector<ObjectiveSums> component_parts(objective ? pieces : 0);
   for (const int i : mine)

@@ -392,8 +392,8 @@ void TrainingRun::end_epoch() {
   const LossSum val_sum =
       val_names.empty()
           ? model_.evaluate(params_.data(), split_.val, eval_chunk_, nullptr, config_.loop.loss)
-          : model_.evaluate(params_.data(), split_.val, eval_chunk_, config_.loop.loss,
-                            objective_, val_components);
+          : model_.evaluate(params_.data(), split_.val, eval_chunk_, config_.loop.loss, objective_,
+                            val_components);
   const double n_val = std::max(1, split_.val.size());
   const double seen = std::max<int64_t>(1, state_.train_seen);
   std::map<std::string, double> row = {
