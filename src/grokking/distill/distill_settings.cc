@@ -44,6 +44,11 @@ void DistillSettings::check(const std::string& prefix) const {
         "{}alpha: 1 with --disable_ground_truth and only the logit strategy leaves no loss "
         "(the logit term is weighted 1 − alpha)",
         prefix));
+  if (distill_top_k > 0 && !has("logit"))
+    throw UsageError(fmt::format(
+        "{}distill_top_k: {} applies to the logit strategy, which is not among the strategies "
+        "({})",
+        prefix, distill_top_k, fmt::join(strategies, ", ")));
 }
 
 }  // namespace grok
