@@ -46,9 +46,12 @@ check_figure "$WORK/ps" training_curves
 check_figure "$WORK/ps" distillation_losses
 py "
 header = [l for l in open('$WORK/ps/distillation_losses.dat') if l.startswith('# epoch')][0]
-assert header.split() == ['#', 'epoch', 'train_loss', 'ce_loss', 'logit_loss', 'feature_loss'], header
+train = ['train_loss', 'ce_loss', 'teacher_ce_loss', 'logit_loss', 'feature_loss', 'logit_kl']
+val = ['val_loss', 'val_teacher_ce_loss', 'val_logit_loss', 'val_feature_loss', 'val_logit_kl']
+assert header.split() == ['#', 'epoch'] + train + val, header
 "
 expect_in "$WORK/ps/distillation_losses.gp" "logit (KL to teacher)"
+expect_in "$WORK/ps/distillation_losses.gp" "validation split"
 
 # Several runs: the comparison, labelled by run name.
 expect_exit 0 "$GROKKING" plot "$WORK/t" "$WORK/s" --out "$WORK/pc"

@@ -123,54 +123,77 @@ void plot_distillation_losses(const RunHistory& run, const std::string& label, c
     std::string colour;
     int dash;
   };
-  std::vector<Component> all = {
-      {"train_loss", "total objective", "#000000", 1},
-      {"ce_loss", "cross-entropy with labels (nats)", "#808080", 2},
+  // One panel per split; the same terms on each (the student's validation CE is val_loss).
+  auto terms = [](const std::string& split) {
+    const bool val = split == "val_";
+    std::vector<Component> all;
+    if (!val) all.push_back({"train_loss", "total objective", "#000000", 1});
+    all.push_back({val ? "val_loss" : "ce_loss", "cross-entropy with labels (nats)", "#808080", 2});
+    all.push_back({split + "teacher_ce_loss", "the teacher's own cross-entropy", "#808080", 3});
+    for (const StrategyInfo& s : strategy_table())
+      all.push_back({split + s.loss_column(), s.label, strategy_colour(s.name), 1});
+    all.push_back({split + "logit_kl", "logit KL without τ²", strategy_colour("logit"), 4});
+    return all;
   };
-  for (const StrategyInfo& s : strategy_table())
-    all.push_back({s.loss_column(), s.label, strategy_colour(s.name), 1});
-  std::vector<Component> drawn;
-  for (const Component& c : all) {
-    if (!run.has(c.column)) continue;
-    const auto& v = run.column(c.column);
-    if (std::any_of(v.begin(), v.end(), [](double x) { return std::isfinite(x) && x != 0; }))
-      drawn.push_back(c);
-  }
+  auto drawn_of = [&](const std::vector<Component>& all) {
+    std::vector<Component> drawn;
+    for (const Component& c : all) {
+      if (!run.has(c.column)) continue;
+      const auto& v = run.column(c.column);
+      if (std::any_of(v.begin(), v.end(), [](double x) { return std::isfinite(x) && x != 0; }))
+        drawn.push_back(c);
+    }
+    return drawn;
+  };
+  const std::vector<Component> panels[2] = {drawn_of(terms("")), drawn_of(terms("val_"))};
   std::vector<std::string> columns = {"epoch"};
-  for (const Component& c : drawn) columns.push_back(c.column);
+  for (const auto& panel : panels)
+    for (const Component& c : panel) columns.push_back(c.column);
   DataFile data(columns);
   data.add_block(fmt::format("distillation loss components of {}", run.dir.string()));
   const auto& epoch = run.column("epoch");
   for (std::size_t i = 0; i < epoch.size(); ++i) {
     std::vector<double> row = {epoch[i]};
-    for (const Component& c : drawn) row.push_back(run.column(c.column)[i]);
+    for (const auto& panel : panels)
+      for (const Component& c : panel) row.push_back(run.column(c.column)[i]);
     data.add_row(row);
   }
   fs::create_directories(dir);
   write_file_atomic(dir / (stem + ".dat"), data.text());
 
-  std::vector<std::string> names;
-  for (const Component& c : drawn) names.push_back(c.column);
-  const bool log_y = !names.empty() && all_positive(run, names);
-  std::string b = log_epoch_axis();
-  b += fmt::format("  set title {} font \",13\"\n",
-                   gnuplot_string(fmt::format("distillation loss components of {}", label)));
-  b += fmt::format("  set ylabel \"{}\"\n", log_y ? "loss (log scale)" : "loss");
-  if (log_y) b += "  set logscale y 10\n  set format y \"%g\"\n";
-  b += "  set key bottom left\n";
-  if (drawn.empty()) {
-    b += "  set yrange [0:1]\n  plot NaN title \"every loss component is zero\"\n";
-  } else {
-    b += "  plot ";
-    for (std::size_t i = 0; i < drawn.size(); ++i) {
-      b += fmt::format("{}{} using 1:{} with lines lw 2 dt {} lc rgb \"{}\" title {}",
-                       i ? ", \\\n       " : "", i ? "\"\"" : quoted_file(stem), i + 2,
-                       drawn[i].dash, drawn[i].colour, gnuplot_string(drawn[i].title));
+  std::string b = fmt::format(
+      "  set multiplot layout 1,2 title {} font \",13\"\n",
+      gnuplot_string(fmt::format("distillation loss components of {}", label)));
+  b += log_epoch_axis();
+  const char* const titles[2] = {"training split (epoch means of the batches)",
+                                 "validation split (after each epoch)"};
+  std::size_t first_column = 2;  // the panel's first column in the data file
+  for (int p = 0; p < 2; ++p) {
+    const std::vector<Component>& drawn = panels[p];
+    std::vector<std::string> names;
+    for (const Component& c : drawn) names.push_back(c.column);
+    const bool log_y = !names.empty() && all_positive(run, names);
+    b += fmt::format("  set title \"{}\"\n  set ylabel \"{}\"\n", titles[p],
+                     log_y ? "loss (log scale)" : "loss");
+    b += log_y ? "  set logscale y 10\n  set format y \"%g\"\n"
+               : "  unset logscale y\n  set format y \"%g\"\n";
+    b += "  set key bottom left\n";
+    if (drawn.empty()) {
+      b += "  set yrange [0:1]\n  plot NaN title \"no loss component in this history\"\n";
+      b += "  set autoscale y\n";
+      continue;
     }
+    b += "  plot ";
+    for (std::size_t i = 0; i < drawn.size(); ++i)
+      b += fmt::format("{}{} using 1:{} with lines lw 2 dt {} lc rgb \"{}\" title {}",
+                       i ? ", \\\n       " : "", quoted_file(stem), first_column + i,
+                       drawn[i].dash, drawn[i].colour, gnuplot_string(drawn[i].title));
     b += "\n";
+    first_column += drawn.size();
   }
+  b += "  unset multiplot\n";
   render_figure(dir, stem, fmt::format("distillation loss components of {}", label), b,
-                {1000, 650});
+                {1500, 650});
 }
 
 void plot_run_comparison(const std::vector<RunHistory>& runs,

@@ -22,8 +22,11 @@ void plot_training_curves(const RunHistory& run, const std::string& label,
                           const std::filesystem::path& dir,
                           const std::string& stem = "training_curves");
 
-// <dir>/<stem>.{dat,gp,png,svg}: the distillation loss components of a distillation run (the
-// components that are not zero throughout, the cross-entropy term and the total objective).
+// <dir>/<stem>.{dat,gp,png,svg}: the distillation loss components of a distillation run, the
+// training split (left: total objective, hard-label CE, the teacher's CE, each strategy's term,
+// the KL without τ²) and the validation split (right: the same terms, val_*), each drawing the
+// components that are not zero throughout (a history from before the validation terms leaves
+// the right panel empty).
 // GROK_CHECK that run.distillation.
 void plot_distillation_losses(const RunHistory& run, const std::string& label,
                               const std::filesystem::path& dir,
