@@ -161,9 +161,9 @@ void plot_distillation_losses(const RunHistory& run, const std::string& label, c
   fs::create_directories(dir);
   write_file_atomic(dir / (stem + ".dat"), data.text());
 
-  std::string b = fmt::format(
-      "  set multiplot layout 1,2 title {} font \",13\"\n",
-      gnuplot_string(fmt::format("distillation loss components of {}", label)));
+  std::string b =
+      fmt::format("  set multiplot layout 1,2 title {} font \",13\"\n",
+                  gnuplot_string(fmt::format("distillation loss components of {}", label)));
   b += log_epoch_axis();
   const char* const titles[2] = {"training split (epoch means of the batches)",
                                  "validation split (after each epoch)"};
@@ -186,8 +186,8 @@ void plot_distillation_losses(const RunHistory& run, const std::string& label, c
     b += "  plot ";
     for (std::size_t i = 0; i < drawn.size(); ++i)
       b += fmt::format("{}{} using 1:{} with lines lw 2 dt {} lc rgb \"{}\" title {}",
-                       i ? ", \\\n       " : "", quoted_file(stem), first_column + i,
-                       drawn[i].dash, drawn[i].colour, gnuplot_string(drawn[i].title));
+                       i ? ", \\\n       " : "", quoted_file(stem), first_column + i, drawn[i].dash,
+                       drawn[i].colour, gnuplot_string(drawn[i].title));
     b += "\n";
     first_column += drawn.size();
   }
