@@ -129,7 +129,7 @@ void plot_distillation_losses(const RunHistory& run, const std::string& label, c
     std::vector<Component> all;
     if (!val) all.push_back({"train_loss", "total objective", "#000000", 1});
     all.push_back({val ? "val_loss" : "ce_loss", "cross-entropy with labels (nats)", "#808080", 2});
-    all.push_back({split + "teacher_ce_loss", "the teacher's own cross-entropy", "#808080", 3});
+    all.push_back({split + "teacher_ce_loss", "the teacher's own cross-entropy", "#000000", 3});
     for (const StrategyInfo& s : strategy_table())
       all.push_back({split + s.loss_column(), s.label, strategy_colour(s.name), 1});
     all.push_back({split + "logit_kl", "logit KL without τ²", strategy_colour("logit"), 4});
@@ -177,7 +177,7 @@ void plot_distillation_losses(const RunHistory& run, const std::string& label, c
                      log_y ? "loss (log scale)" : "loss");
     b += log_y ? "  set logscale y 10\n  set format y \"%g\"\n"
                : "  unset logscale y\n  set format y \"%g\"\n";
-    b += "  set key bottom left\n";
+    b += "  set key below maxrows 3\n  set bmargin 9\n";
     if (drawn.empty()) {
       b += "  set yrange [0:1]\n  plot NaN title \"no loss component in this history\"\n";
       b += "  set autoscale y\n";
@@ -193,7 +193,7 @@ void plot_distillation_losses(const RunHistory& run, const std::string& label, c
   }
   b += "  unset multiplot\n";
   render_figure(dir, stem, fmt::format("distillation loss components of {}", label), b,
-                {1500, 650});
+                {1500, 720});
 }
 
 void plot_run_comparison(const std::vector<RunHistory>& runs,
