@@ -9,19 +9,53 @@
 #include "grokking/core/gemm.h"
 #include "grokking/core/threads.h"
 #include "grokking/distill/distillation_objective.h"
+#include "grokking/distill/strategy_table.h"
 #include "grokking/distill/teacher_cache.h"
+#include "grokking/distill/teacher_logits.h"
 
 namespace grok {
 namespace fs = std::filesystem;
 
 DistillPlan plan_distillation(DistillConfig config) {
-  if (config.teacher_checkpoint.empty())
+  if (config.teacher_checkpoint.empty() && config.teacher_logits.empty())
     throw UsageError(
-        "teacher_checkpoint: required; give the teacher's run, checkpoint or step directory");
+        "teacher_checkpoint: required; give the teacher's run, checkpoint or step directory (or "
+        "--teacher_logits FILE.h5 from grokking teacher-logits, for the logit strategy)");
+  if (config.teacher_checkpoint.empty())
+    for (const std::string& name : config.settings.strategies) {
+      const TeacherNeeds& needs = strategy_info(name).teacher;
+      if (needs.attention || needs.hidden_states)
+        throw UsageError(fmt::format(
+            "strategies: {} needs the teacher's model ({}), which --teacher_logits {} does "
+            "not hold; give --teacher_checkpoint too, or use only the logit strategy",
+            name, needs.attention ? "its attention maps" : "its hidden states",
+            config.teacher_logits));
+    }
+  if (!config.teacher_logits.empty() && !config.settings.has("logit"))
+    throw UsageError(fmt::format(
+        "teacher_logits: {} holds logits, which only the logit strategy reads; add logit to "
+        "--strategies or drop --teacher_logits",
+        config.teacher_logits));
+  // Hook for top-k KD (--distill_top_k K, issue 14 item 3): refuse K > the file's k here.
   DistillPlan plan;
-  plan.teacher = load_model(config.teacher_checkpoint);
+  if (!config.teacher_logits.empty())
+    plan.teacher_logits = read_teacher_logits(config.teacher_logits);
+  if (!config.teacher_checkpoint.empty()) {
+    plan.teacher = load_model(config.teacher_checkpoint);
+    if (plan.teacher_logits)
+      check_file_matches_teacher(*plan.teacher_logits, config.teacher_logits, plan.teacher);
+  } else {
+    plan.teacher = teacher_from_logits_file(*plan.teacher_logits);
+    plan.teacher_weights = false;
+  }
   plan.config = std::move(config);
   resolve(plan.config, plan.teacher);
+  if (plan.teacher_logits) {  // the proof that the file is of this split: its examples
+    const Split split = make_split(training_task(plan.teacher));
+    check_split_examples(*plan.teacher_logits, plan.config.teacher_logits, "train", split.train);
+    if (plan.teacher_logits->find("val"))
+      check_split_examples(*plan.teacher_logits, plan.config.teacher_logits, "val", split.val);
+  }
   return plan;
 }
 
@@ -34,8 +68,11 @@ std::string distill_config_yaml(DistillConfig config) {
 nlohmann::json distillation_metadata(const DistillPlan& plan, int64_t teacher_cache_bytes) {
   const DistillConfig& c = plan.config;
   std::error_code ignored;
-  fs::path teacher_path = fs::weakly_canonical(fs::absolute(c.teacher_checkpoint), ignored);
-  if (teacher_path.empty()) teacher_path = fs::absolute(c.teacher_checkpoint);
+  // Without --teacher_checkpoint: the step directory the file was written from.
+  const fs::path given = c.teacher_checkpoint.empty() ? plan.teacher.step_dir
+                                                      : fs::path(c.teacher_checkpoint);
+  fs::path teacher_path = fs::weakly_canonical(fs::absolute(given), ignored);
+  if (teacher_path.empty()) teacher_path = fs::absolute(given);
   nlohmann::json section = to_json(c.settings);
   section["teacher_checkpoint"] = teacher_path.string();
   section["teacher_step"] = plan.teacher.step;
@@ -45,8 +82,40 @@ nlohmann::json distillation_metadata(const DistillPlan& plan, int64_t teacher_ca
   section["student_scale"] = c.student_scale;
   section["depth_scale"] = c.depth_scale;
   section["teacher_cache_bytes"] = teacher_cache_bytes;
+  if (plan.teacher_logits) {
+    fs::path file = fs::weakly_canonical(fs::absolute(c.teacher_logits), ignored);
+    if (file.empty()) file = fs::absolute(c.teacher_logits);
+    section["teacher_logits"] = {{"file", file.string()},
+                                 {"datasets_sha256", plan.teacher_logits->datasets_sha256},
+                                 {"teacher_sha256", plan.teacher_logits->teacher_sha256},
+                                 {"k", plan.teacher_logits->k},
+                                 {"topk_reconstruction", to_string(c.topk_reconstruction)}};
+  }
   return {{"distillation", section}};
 }
+
+namespace {
+
+// The teacher's outputs on the training split, computed once: the logits from the
+// --teacher_logits file when one is given (the teacher then runs only if another strategy
+// needs its intermediates), the rest by running the teacher.
+TeacherCache<float> training_teacher_cache(const DistillPlan& plan, const Split& split,
+                                           const TeacherNeeds& needs) {
+  const DistillConfig& config = plan.config;
+  const bool from_file = plan.teacher_logits && needs.logits;
+  TeacherNeeds online = needs;
+  if (from_file) online.logits = false;
+  GROK_CHECK(plan.teacher_weights || (!online.attention && !online.hidden_states),
+             "the teacher's intermediates need its weights");
+  TeacherCache<float> cache(plan.teacher.config, plan.teacher.params.data(), split.train, online,
+                            std::min(config.train.loop.eval_batch_size, split.train.size()));
+  if (from_file)
+    cache.set_logits(dense_teacher_logits(*plan.teacher_logits, config.teacher_logits, "train",
+                                          split.train, config.topk_reconstruction));
+  return cache;
+}
+
+}  // namespace
 
 TrainResult run_distillation(const DistillPlan& plan) {
   const DistillConfig& config = plan.config;
@@ -56,9 +125,7 @@ TrainResult run_distillation(const DistillPlan& plan) {
 
   TeacherNeeds needs;
   for (const std::string& name : config.settings.strategies) needs |= strategy_info(name).teacher;
-  const TeacherCache<float> cache(plan.teacher.config, plan.teacher.params.data(), split.train,
-                                  needs,
-                                  std::min(config.train.loop.eval_batch_size, split.train.size()));
+  const TeacherCache<float> cache = training_teacher_cache(plan, split, needs);
   DistillationObjective objective(config.train.model, cache, config.settings, config.train.seed);
 
   TrainerSetup setup;

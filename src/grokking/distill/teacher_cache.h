@@ -29,9 +29,14 @@ class TeacherCache {
  public:
   // Runs the teacher (config, params) over every example of `data` in chunks of `chunk`
   // examples, inference mode (no dropout), all positions of the last layer when a tap needs
-  // them. Rows are indexed by the example's position in `data`.
+  // them. Rows are indexed by the example's position in `data`. With nothing needed the
+  // teacher does not run and params may be null (then set_logits fills the logits).
   TeacherCache(const ModelConfig& config, const S* params, const Dataset& data,
                const TeacherNeeds& needs, int chunk = 512);
+
+  // Takes precomputed logits [N,C] (N = size(); from a teacher-logits file, teacher_logits.h)
+  // in place of the teacher's; needs().logits is then on.
+  void set_logits(Buffer<S> logits);
 
   const ModelConfig& config() const { return config_; }
   const TeacherNeeds& needs() const { return needs_; }
