@@ -54,12 +54,14 @@ int cmd_teacher_logits(int argc, const char* const* argv) {
 
   // Every flag is checked before anything is read or written.
   if (teacher_checkpoint.empty())
-    throw UsageError("teacher_checkpoint: required; give the teacher's run, checkpoint or step "
-                     "directory");
+    throw UsageError(
+        "teacher_checkpoint: required; give the teacher's run, checkpoint or step "
+        "directory");
   if (!fs::exists(teacher_checkpoint))
-    throw UsageError(fmt::format("teacher_checkpoint: '{}' does not exist; give the teacher's "
-                                 "run, checkpoint or step directory",
-                                 teacher_checkpoint));
+    throw UsageError(
+        fmt::format("teacher_checkpoint: '{}' does not exist; give the teacher's "
+                    "run, checkpoint or step directory",
+                    teacher_checkpoint));
   if (out.empty()) throw UsageError("out: required; give the HDF5 file to write, e.g. teacher.h5");
   if (fs::is_directory(out))
     throw UsageError(fmt::format("out: '{}' is a directory; give a file name", out));
@@ -76,16 +78,15 @@ int cmd_teacher_logits(int argc, const char* const* argv) {
   if (splits.empty()) throw UsageError("splits: none given; allowed: train, val");
   for (std::size_t i = 0; i < splits.size(); ++i) {
     if (splits[i] != "train" && splits[i] != "val")
-      throw UsageError(
-          fmt::format("splits: '{}' is not a split; allowed: train, val (comma-separated)",
-                      splits[i]));
+      throw UsageError(fmt::format(
+          "splits: '{}' is not a split; allowed: train, val (comma-separated)", splits[i]));
     if (std::find(splits.begin(), splits.begin() + i, splits[i]) != splits.begin() + i)
       throw UsageError(fmt::format("splits: '{}' is listed twice", splits[i]));
   }
   if (compression < 0 || compression > 9)
-    throw UsageError(fmt::format(
-        "compression: {} is invalid; allowed: a gzip level in [0, 9] (0: uncompressed)",
-        compression));
+    throw UsageError(
+        fmt::format("compression: {} is invalid; allowed: a gzip level in [0, 9] (0: uncompressed)",
+                    compression));
   if (eval_batch_size < 1)
     throw UsageError(
         fmt::format("eval_batch_size: {} is invalid; allowed: an integer >= 1", eval_batch_size));

@@ -37,8 +37,8 @@ struct Fixture {
     apply_task_shape(Task(task), config);
     split = make_split(task);
     for (const Dataset* d : {&split.train, &split.val}) {
-      const auto v = testing::random_vector(std::size_t(d->size()) * config.n_classes,
-                                            logits.size() + 1, 4.0);
+      const auto v =
+          testing::random_vector(std::size_t(d->size()) * config.n_classes, logits.size() + 1, 4.0);
       logits.emplace_back(v.begin(), v.end());
     }
   }
@@ -73,9 +73,8 @@ struct Fixture {
 class TempFile {
  public:
   TempFile()
-      : path_(fs::temp_directory_path() /
-              ("grok-teacher-logits-" + std::to_string(::getpid()) + "-" +
-               std::to_string(counter_++) + ".h5")) {}
+      : path_(fs::temp_directory_path() / ("grok-teacher-logits-" + std::to_string(::getpid()) +
+                                           "-" + std::to_string(counter_++) + ".h5")) {}
   ~TempFile() { fs::remove(path_); }
   const fs::path& path() const { return path_; }
 
@@ -139,12 +138,10 @@ TEST(TopkReconstruction, AllClassesGiveTheLogitsBack) {
   const Fixture fx;
   const TeacherLogitsFile f = fx.file(fx.config.n_classes);
   for (const auto mode : {TopkReconstruction::kZero, TopkReconstruction::kUniform}) {
-    const TeacherCache<float> cache =
-        teacher_cache_from_file(f, "mem", "val", fx.split.val, mode);
+    const TeacherCache<float> cache = teacher_cache_from_file(f, "mem", "val", fx.split.val, mode);
     ASSERT_EQ(cache.size(), fx.split.val.size());
-    EXPECT_EQ(std::memcmp(cache.logits(0), fx.logits[1].data(),
-                          sizeof(float) * fx.logits[1].size()),
-              0);
+    EXPECT_EQ(
+        std::memcmp(cache.logits(0), fx.logits[1].data(), sizeof(float) * fx.logits[1].size()), 0);
   }
 }
 
@@ -259,15 +256,16 @@ TEST(TeacherLogitsFile, OutOfRangeValuesAreRefused) {
                   "topk_indices: example 2 has class 25 outside [0, 25)");
   EXPECT_CONTAINS(refused([](auto& f) { f.splits[0].topk_indices[9] = -3; }),
                   "has class -3 outside");
-  EXPECT_CONTAINS(refused([](auto& f) {
-                    f.splits[0].topk_indices[1] = f.splits[0].topk_indices[0];
-                  }),
-                  "lists class");
+  EXPECT_CONTAINS(
+      refused([](auto& f) { f.splits[0].topk_indices[1] = f.splits[0].topk_indices[0]; }),
+      "lists class");
   EXPECT_CONTAINS(refused([](auto& f) { f.splits[0].topk_values[3] = NAN; }), "non-finite");
-  EXPECT_CONTAINS(refused([](auto& f) { std::swap(f.splits[0].topk_values[0], f.splits[0].topk_values[1]); }),
-                  "not in top-k order");
-  EXPECT_CONTAINS(refused([](auto& f) { f.splits[0].logsumexp[4] = f.splits[0].topk_values[32] - 1; }),
-                  "logsumexp: example 4");
+  EXPECT_CONTAINS(
+      refused([](auto& f) { std::swap(f.splits[0].topk_values[0], f.splits[0].topk_values[1]); }),
+      "not in top-k order");
+  EXPECT_CONTAINS(
+      refused([](auto& f) { f.splits[0].logsumexp[4] = f.splits[0].topk_values[32] - 1; }),
+      "logsumexp: example 4");
   EXPECT_CONTAINS(refused([](auto& f) { f.splits[0].labels[0] = 99; }), "label 99 outside");
   EXPECT_CONTAINS(refused([](auto& f) { f.splits[0].tokens[2] = 25; }), "token 25 outside");
   EXPECT_CONTAINS(refused([](auto& f) {

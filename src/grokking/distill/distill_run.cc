@@ -69,8 +69,8 @@ nlohmann::json distillation_metadata(const DistillPlan& plan, int64_t teacher_ca
   const DistillConfig& c = plan.config;
   std::error_code ignored;
   // Without --teacher_checkpoint: the step directory the file was written from.
-  const fs::path given = c.teacher_checkpoint.empty() ? plan.teacher.step_dir
-                                                      : fs::path(c.teacher_checkpoint);
+  const fs::path given =
+      c.teacher_checkpoint.empty() ? plan.teacher.step_dir : fs::path(c.teacher_checkpoint);
   fs::path teacher_path = fs::weakly_canonical(fs::absolute(given), ignored);
   if (teacher_path.empty()) teacher_path = fs::absolute(given);
   nlohmann::json section = to_json(c.settings);

@@ -60,10 +60,9 @@ void write_dataset(hid_t group, const std::string& where, const std::string& nam
     check(H5Pset_deflate(dcpl.id(), static_cast<unsigned>(gzip_level)),
           fmt::format("{}: no gzip filter in this libhdf5", what));
   }
-  const Hdf5Handle dataset =
-      checked(H5Dcreate2(group, name.c_str(), file_type, space.id(), H5P_DEFAULT, dcpl.id(),
-                         H5P_DEFAULT),
-              H5Dclose, fmt::format("{}: cannot create the dataset", what));
+  const Hdf5Handle dataset = checked(
+      H5Dcreate2(group, name.c_str(), file_type, space.id(), H5P_DEFAULT, dcpl.id(), H5P_DEFAULT),
+      H5Dclose, fmt::format("{}: cannot create the dataset", what));
   check(H5Dwrite(dataset.id(), memory_type, H5S_ALL, H5S_ALL, H5P_DEFAULT, data),
         fmt::format("{}: cannot write the dataset", what));
 }
@@ -88,8 +87,8 @@ void check_attribute(hid_t attribute, const std::string& where, const std::strin
 
 void write_attribute(hid_t object, const std::string& where, const std::string& name,
                      hid_t file_type, hid_t memory_type, const void* value) {
-  const Hdf5Handle space = checked(H5Screate(H5S_SCALAR), H5Sclose,
-                                   fmt::format("{}: cannot create a dataspace", where));
+  const Hdf5Handle space =
+      checked(H5Screate(H5S_SCALAR), H5Sclose, fmt::format("{}: cannot create a dataspace", where));
   const Hdf5Handle attribute =
       checked(H5Acreate2(object, name.c_str(), file_type, space.id(), H5P_DEFAULT, H5P_DEFAULT),
               H5Aclose, fmt::format("{}: cannot create attribute '{}'", where, name));
@@ -122,10 +121,10 @@ Hdf5Handle::~Hdf5Handle() {
 }
 
 Hdf5Group Hdf5Group::create_group(const std::string& name) {
-  return Hdf5Group(checked(H5Gcreate2(handle_.id(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT,
-                                      H5P_DEFAULT),
-                           H5Gclose, fmt::format("{}: cannot create group '{}'", where_, name)),
-                   where_ + (where_.back() == '/' ? "" : "/") + name);
+  return Hdf5Group(
+      checked(H5Gcreate2(handle_.id(), name.c_str(), H5P_DEFAULT, H5P_DEFAULT, H5P_DEFAULT),
+              H5Gclose, fmt::format("{}: cannot create group '{}'", where_, name)),
+      where_ + (where_.back() == '/' ? "" : "/") + name);
 }
 
 bool Hdf5Group::has(const std::string& name) const {
@@ -139,16 +138,16 @@ Hdf5Group Hdf5Group::open_group(const std::string& name) const {
                    where_ + (where_.back() == '/' ? "" : "/") + name);
 }
 
-void Hdf5Group::write(const std::string& name, const std::vector<int64_t>& shape,
-                      const float* data, int gzip_level) {
-  write_dataset(handle_.id(), where_, name, shape, H5T_IEEE_F32LE, H5T_NATIVE_FLOAT,
-                sizeof(float), data, gzip_level);
+void Hdf5Group::write(const std::string& name, const std::vector<int64_t>& shape, const float* data,
+                      int gzip_level) {
+  write_dataset(handle_.id(), where_, name, shape, H5T_IEEE_F32LE, H5T_NATIVE_FLOAT, sizeof(float),
+                data, gzip_level);
 }
 
 void Hdf5Group::write(const std::string& name, const std::vector<int64_t>& shape,
                       const int32_t* data, int gzip_level) {
-  write_dataset(handle_.id(), where_, name, shape, H5T_STD_I32LE, H5T_NATIVE_INT32,
-                sizeof(int32_t), data, gzip_level);
+  write_dataset(handle_.id(), where_, name, shape, H5T_STD_I32LE, H5T_NATIVE_INT32, sizeof(int32_t),
+                data, gzip_level);
 }
 
 template <typename T>

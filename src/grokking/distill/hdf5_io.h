@@ -50,10 +50,8 @@ class Hdf5Group {
              int gzip_level);
   // The dataset `name` [shape...] (row-major), which must be of that element class (floating
   // point or integer, at most 4 bytes) and exactly that shape (checked before allocating).
-  std::vector<float> read_floats(const std::string& name,
-                                 const std::vector<int64_t>& shape) const;
-  std::vector<int32_t> read_ints(const std::string& name,
-                                 const std::vector<int64_t>& shape) const;
+  std::vector<float> read_floats(const std::string& name, const std::vector<int64_t>& shape) const;
+  std::vector<int32_t> read_ints(const std::string& name, const std::vector<int64_t>& shape) const;
 
   void set_attribute(const std::string& name, int64_t value);
   void set_attribute(const std::string& name, double value);

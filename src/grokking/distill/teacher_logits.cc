@@ -31,7 +31,8 @@ TeacherLogitsFile compute_teacher_logits(const LoadedModel& teacher,
   TeacherLogitsFile f;
   f.teacher_sha256 = sha256_file_hex(teacher.step_dir / "model.safetensors");
   std::error_code ignored;  // the absolute step directory, or as given if it cannot be resolved
-  const std::filesystem::path step_dir = std::filesystem::weakly_canonical(teacher.step_dir, ignored);
+  const std::filesystem::path step_dir =
+      std::filesystem::weakly_canonical(teacher.step_dir, ignored);
   f.teacher_checkpoint = step_dir.empty() ? teacher.step_dir.string() : step_dir.string();
   f.teacher_step = teacher.step;
   f.teacher_epoch = teacher.epoch;
@@ -64,11 +65,12 @@ TeacherLogitsFile compute_teacher_logits(const LoadedModel& teacher,
       const float* logits = cache.logits(static_cast<int>(i));
       for (int c = 0; c < classes; ++c)
         if (!std::isfinite(logits[c]))
-          throw Error(fmt::format("{}: the teacher's logit {} of {} example {} is {}; cannot "
-                                  "store a non-finite teacher",
-                                  teacher.step_dir.string(), c, name, i, logits[c]));
-      select_top_k(logits, classes, k, s.topk_values.data() + i * k,
-                   s.topk_indices.data() + i * k, order);
+          throw Error(
+              fmt::format("{}: the teacher's logit {} of {} example {} is {}; cannot "
+                          "store a non-finite teacher",
+                          teacher.step_dir.string(), c, name, i, logits[c]));
+      select_top_k(logits, classes, k, s.topk_values.data() + i * k, s.topk_indices.data() + i * k,
+                   order);
       s.logsumexp[i] = static_cast<float>(log_sum_exp(logits, classes));
     }
   }
@@ -98,7 +100,8 @@ void check_file_matches_teacher(const TeacherLogitsFile& file, const std::string
   };
   const TaskConfig &a = file.task, &b = teacher.task;
   if (a.p != b.p) refuse("p", std::to_string(a.p), std::to_string(b.p));
-  if (a.operation != b.operation) refuse("operation", to_string(a.operation), to_string(b.operation));
+  if (a.operation != b.operation)
+    refuse("operation", to_string(a.operation), to_string(b.operation));
   if (a.train_fraction != b.train_fraction)
     refuse("train_fraction", format_double(a.train_fraction), format_double(b.train_fraction));
   if (a.label_noise != b.label_noise)
@@ -126,17 +129,18 @@ void check_split_examples(const TeacherLogitsFile& file, const std::string& sour
         "teacher_logits: {} has no '{}' split (it holds {}); write it with --splits train,val",
         source, name, file.splits.size() == 1 ? file.splits[0].name : "train,val"));
   const auto refuse = [&](const std::string& what) {
-    throw Error(fmt::format("teacher_logits: {}: the '{}' split's {} — not the split of its "
-                            "task p = {} '{}' split seed {} (corrupt or altered file)",
-                            source, name, what, file.task.p, to_string(file.task.operation),
-                            file.task.split_seed));
+    throw Error(fmt::format(
+        "teacher_logits: {}: the '{}' split's {} — not the split of its "
+        "task p = {} '{}' split seed {} (corrupt or altered file)",
+        source, name, what, file.task.p, to_string(file.task.operation), file.task.split_seed));
   };
   if (s->examples() != expected.size())
     refuse(fmt::format("{} examples differ from the split's {}", s->examples(), expected.size()));
   const int t = expected.seq_len;
   for (int n = 0; n < expected.size(); ++n) {
     if (!std::equal(expected.tokens.begin() + int64_t{n} * t,
-                    expected.tokens.begin() + int64_t{n + 1} * t, s->tokens.begin() + int64_t{n} * t))
+                    expected.tokens.begin() + int64_t{n + 1} * t,
+                    s->tokens.begin() + int64_t{n} * t))
       refuse(fmt::format("tokens of example {} differ from the split's", n));
     if (s->labels[n] != expected.labels[n])
       refuse(fmt::format("label of example {} is {}, the split's is {}", n, s->labels[n],

@@ -46,14 +46,14 @@ void check_split(const TeacherLogitsSplit& s, const TeacherLogitsFile& f, const 
   std::vector<int32_t> seen(static_cast<std::size_t>(classes), -1);
   for (int n = 0; n < s.examples(); ++n) {
     if (s.labels[n] < 0 || s.labels[n] >= classes)
-      bad(at, fmt::format("labels: example {} has label {} outside [0, {})", n, s.labels[n],
-                          classes));
+      bad(at,
+          fmt::format("labels: example {} has label {} outside [0, {})", n, s.labels[n], classes));
     const float* v = s.topk_values.data() + int64_t{n} * k;
     const int32_t* c = s.topk_indices.data() + int64_t{n} * k;
     for (int i = 0; i < k; ++i) {
       if (c[i] < 0 || c[i] >= classes)
-        bad(at, fmt::format("topk_indices: example {} has class {} outside [0, {})", n, c[i],
-                            classes));
+        bad(at,
+            fmt::format("topk_indices: example {} has class {} outside [0, {})", n, c[i], classes));
       if (seen[c[i]] == n)
         bad(at, fmt::format("topk_indices: example {} lists class {} twice", n, c[i]));
       seen[c[i]] = n;
@@ -157,9 +157,10 @@ TeacherLogitsFile read_teacher_logits(const std::filesystem::path& path) {
                             root.string_attribute("format"), kTeacherLogitsFormat));
   const int64_t version = root.int_attribute("format_version");
   if (version != kTeacherLogitsFormatVersion)
-    bad(source, fmt::format("format_version {} is not supported (this grokking reads {}{})",
-                            version, kTeacherLogitsFormatVersion,
-                            version > kTeacherLogitsFormatVersion ? "; written by a newer one" : ""));
+    bad(source,
+        fmt::format("format_version {} is not supported (this grokking reads {}{})", version,
+                    kTeacherLogitsFormatVersion,
+                    version > kTeacherLogitsFormatVersion ? "; written by a newer one" : ""));
   TeacherLogitsFile f;
   f.toolkit_version = root.string_attribute("toolkit_version");
   f.teacher_sha256 = root.string_attribute("teacher_sha256");
@@ -180,15 +181,16 @@ TeacherLogitsFile read_teacher_logits(const std::filesystem::path& path) {
                             "its task p = {} '{}'",
                             f.config.vocab_size, f.config.n_classes, f.config.seq_len, f.task.p,
                             to_string(f.task.operation)));
-  if (root.int_attribute("p") != f.task.p || root.string_attribute("operation") !=
-                                                  to_string(f.task.operation) ||
+  if (root.int_attribute("p") != f.task.p ||
+      root.string_attribute("operation") != to_string(f.task.operation) ||
       root.double_attribute("train_fraction") != f.task.train_fraction ||
       root.int_attribute("split_seed") != static_cast<int64_t>(f.task.split_seed) ||
       root.int_attribute("n_classes") != f.config.n_classes ||
       root.int_attribute("vocab_size") != f.config.vocab_size ||
       root.int_attribute("seq_len") != f.config.seq_len)
-    bad(source, "the attributes p, operation, train_fraction, split_seed, n_classes, vocab_size "
-                "and seq_len disagree with the task and model_config JSON");
+    bad(source,
+        "the attributes p, operation, train_fraction, split_seed, n_classes, vocab_size "
+        "and seq_len disagree with the task and model_config JSON");
   const int64_t k = root.int_attribute("k");
   if (k < 1 || k > f.config.n_classes)
     bad(source, fmt::format("k {} is outside [1, {}] (the class count)", k, f.config.n_classes));
