@@ -8,6 +8,7 @@
 #include "grokking/core/error.h"
 #include "grokking/core/gemm.h"
 #include "grokking/core/threads.h"
+#include "grokking/core/timer.h"
 #include "grokking/distill/distillation_objective.h"
 #include "grokking/distill/strategy_table.h"
 #include "grokking/distill/teacher_cache.h"
@@ -38,8 +39,10 @@ DistillPlan plan_distillation(DistillConfig config) {
         config.teacher_logits));
   // Hook for top-k KD (--distill_top_k K, issue 14 item 3): refuse K > the file's k here.
   DistillPlan plan;
+  const Stopwatch read;
   if (!config.teacher_logits.empty())
     plan.teacher_logits = read_teacher_logits(config.teacher_logits);
+  plan.teacher_logits_read_s = read.seconds();
   if (!config.teacher_checkpoint.empty()) {
     plan.teacher = load_model(config.teacher_checkpoint);
     if (plan.teacher_logits)
@@ -109,9 +112,12 @@ TeacherCache<float> training_teacher_cache(const DistillPlan& plan, const Split&
              "the teacher's intermediates need its weights");
   TeacherCache<float> cache(plan.teacher.config, plan.teacher.params.data(), split.train, online,
                             std::min(config.train.loop.eval_batch_size, split.train.size()));
-  if (from_file)
-    cache.set_logits(dense_teacher_logits(*plan.teacher_logits, config.teacher_logits, "train",
-                                          split.train, config.topk_reconstruction));
+  if (from_file) {
+    const Stopwatch rebuild;
+    Buffer<float> logits = dense_teacher_logits(*plan.teacher_logits, config.teacher_logits,
+                                                "train", split.train, config.topk_reconstruction);
+    cache.set_logits(std::move(logits), plan.teacher_logits_read_s + rebuild.seconds());
+  }
   return cache;
 }
 

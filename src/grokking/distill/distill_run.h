@@ -23,6 +23,7 @@ struct DistillPlan {
   bool teacher_weights = true;  // teacher.params holds the weights
   // --teacher_logits, read and checked against the teacher and the split; its checksum.
   std::optional<TeacherLogitsFile> teacher_logits;
+  double teacher_logits_read_s = 0;  // wall time of reading and checking it
 };
 
 // Loads config.teacher_checkpoint and/or config.teacher_logits and resolves the configuration

@@ -35,8 +35,9 @@ class TeacherCache {
                const TeacherNeeds& needs, int chunk = 512);
 
   // Takes precomputed logits [N,C] (N = size(); from a teacher-logits file, teacher_logits.h)
-  // in place of the teacher's; needs().logits is then on.
-  void set_logits(Buffer<S> logits);
+  // in place of the teacher's; needs().logits is then on. `seconds` (reading them) is added to
+  // seconds().
+  void set_logits(Buffer<S> logits, double seconds = 0);
 
   const ModelConfig& config() const { return config_; }
   const TeacherNeeds& needs() const { return needs_; }
@@ -47,7 +48,7 @@ class TeacherCache {
 
   // Bytes held by the cached outputs (recorded in the summary).
   int64_t bytes() const;
-  double seconds() const { return seconds_; }  // wall time of the teacher pass
+  double seconds() const { return seconds_; }  // wall time of the teacher pass (or file read)
 
  private:
   ModelConfig config_;
