@@ -10,6 +10,7 @@
 #include <cstring>
 #include <filesystem>
 #include <fstream>
+#include <functional>
 #include <limits>
 
 #include "grokking/core/atomic_file.h"
@@ -145,61 +146,68 @@ TEST(TopkReconstruction, AllClassesGiveTheLogitsBack) {
   }
 }
 
+// The first 20 training examples rebuilt from a k = 5 file: per example the rebuilt logits,
+// their softmax p and the softmax of the original logits.
+void for_rebuilt_rows(const Fixture& fx, const TeacherLogitsFile& f, TopkReconstruction mode,
+                      const std::function<void(int, const float*, const std::vector<double>&,
+                                               const std::vector<double>&)>& check) {
+  const int classes = fx.config.n_classes;
+  const Buffer<float> z = dense_teacher_logits(f, "mem", "train", fx.split.train, mode);
+  for (int n = 0; n < 20; ++n) {
+    const float* row = z.data() + int64_t{n} * classes;
+    check(n, row, softmax(row, classes),
+          softmax(fx.logits[0].data() + int64_t{n} * classes, classes));
+  }
+}
+
 TEST(TopkReconstruction, ZeroGivesMissingClassesProbabilityZero) {
   const Fixture fx;
   const int k = 5, classes = fx.config.n_classes;
   const TeacherLogitsFile f = fx.file(k);
-  const Buffer<float> z =
-      dense_teacher_logits(f, "mem", "train", fx.split.train, TopkReconstruction::kZero);
-  for (int n = 0; n < 20; ++n) {
-    const float* row = z.data() + int64_t{n} * classes;
-    const auto p = softmax(row, classes);
-    const float* original = fx.logits[0].data() + int64_t{n} * classes;
-    const auto full = softmax(original, classes);
-    double kept = 0;
-    for (int i = 0; i < k; ++i) kept += full[f.splits[0].topk_indices[n * k + i]];
-    int missing = 0;
-    for (int c = 0; c < classes; ++c) {
-      if (std::isinf(row[c])) {
-        ++missing;
-        EXPECT_EQ(p[c], 0.0);
-      } else {
-        EXPECT_EQ(row[c], original[c]);
-        EXPECT_NEAR(p[c], full[c] / kept, 1e-12);  // renormalised over the k
-      }
-    }
-    EXPECT_EQ(missing, classes - k);
-  }
+  for_rebuilt_rows(fx, f, TopkReconstruction::kZero,
+                   [&](int n, const float* row, const auto& p, const auto& full) {
+                     const float* original = fx.logits[0].data() + int64_t{n} * classes;
+                     double kept = 0;
+                     for (int i = 0; i < k; ++i) kept += full[f.splits[0].topk_indices[n * k + i]];
+                     int missing = 0;
+                     for (int c = 0; c < classes; ++c) {
+                       if (std::isinf(row[c])) {
+                         ++missing;
+                         EXPECT_EQ(p[c], 0.0);
+                       } else {
+                         EXPECT_EQ(row[c], original[c]);
+                         EXPECT_NEAR(p[c], full[c] / kept, 1e-12);  // renormalised over the k
+                       }
+                     }
+                     EXPECT_EQ(missing, classes - k);
+                   });
 }
 
 TEST(TopkReconstruction, UniformSpreadsTheRemainingMassEvenly) {
   const Fixture fx;
   const int k = 5, classes = fx.config.n_classes;
   const TeacherLogitsFile f = fx.file(k);
-  const Buffer<float> z =
-      dense_teacher_logits(f, "mem", "train", fx.split.train, TopkReconstruction::kUniform);
-  for (int n = 0; n < 20; ++n) {
-    const float* row = z.data() + int64_t{n} * classes;
-    const auto p = softmax(row, classes);
-    const auto full = softmax(fx.logits[0].data() + int64_t{n} * classes, classes);
-    double kept = 0, missing_mass = 0, sum = 0;
-    std::vector<bool> stored(classes, false);
-    for (int i = 0; i < k; ++i) {
-      const int c = f.splits[0].topk_indices[n * k + i];
-      stored[c] = true, kept += full[c];
-      EXPECT_NEAR(p[c], full[c], 1e-6);  // the stored probabilities are kept (float lse)
-    }
-    for (int c = 0; c < classes; ++c) {
-      sum += p[c];
-      if (!stored[c]) {
-        missing_mass += p[c];
-        EXPECT_NEAR(p[c], (1 - kept) / (classes - k), 1e-6);
-      }
-    }
-    EXPECT_GT(missing_mass, 1e-6);
-    EXPECT_NEAR(missing_mass, 1 - kept, 1e-6);
-    EXPECT_NEAR(sum, 1.0, 1e-12);
-  }
+  for_rebuilt_rows(fx, f, TopkReconstruction::kUniform,
+                   [&](int n, const float*, const auto& p, const auto& full) {
+                     double kept = 0, missing_mass = 0, sum = 0;
+                     std::vector<bool> stored(classes, false);
+                     for (int i = 0; i < k; ++i) {
+                       const int c = f.splits[0].topk_indices[n * k + i];
+                       stored[c] = true, kept += full[c];
+                       EXPECT_NEAR(p[c], full[c],
+                                   1e-6);  // the stored probabilities are kept (float lse)
+                     }
+                     for (int c = 0; c < classes; ++c) {
+                       sum += p[c];
+                       if (!stored[c]) {
+                         missing_mass += p[c];
+                         EXPECT_NEAR(p[c], (1 - kept) / (classes - k), 1e-6);
+                       }
+                     }
+                     EXPECT_GT(missing_mass, 1e-6);
+                     EXPECT_NEAR(missing_mass, 1 - kept, 1e-6);
+                     EXPECT_NEAR(sum, 1.0, 1e-12);
+                   });
 }
 
 TEST(TopkReconstruction, UniformFallsBackToZeroWhenNoMassRemains) {

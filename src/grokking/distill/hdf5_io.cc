@@ -205,22 +205,29 @@ void Hdf5Group::set_attribute(const std::string& name, const std::string& value)
   write_attribute(handle_.id(), where_, name, type.id(), type.id(), &text);
 }
 
-int64_t Hdf5Group::int_attribute(const std::string& name) const {
-  const Hdf5Handle attribute = open_attribute(handle_.id(), where_, name);
-  check_attribute(attribute.id(), where_, name, H5T_INTEGER, "an integer");
-  int64_t value = 0;
-  check(H5Aread(attribute.id(), H5T_NATIVE_INT64, &value),
-        fmt::format("{}: cannot read attribute '{}'", where_, name));
+namespace {
+
+// A scalar numeric attribute of class `want`, converted by libhdf5 to memory_type.
+template <typename T>
+T read_number(hid_t object, const std::string& where, const std::string& name, H5T_class_t want,
+              const char* want_text, hid_t memory_type) {
+  const Hdf5Handle attribute = open_attribute(object, where, name);
+  check_attribute(attribute.id(), where, name, want, want_text);
+  T value = 0;
+  check(H5Aread(attribute.id(), memory_type, &value),
+        fmt::format("{}: cannot read attribute '{}'", where, name));
   return value;
 }
 
+}  // namespace
+
+int64_t Hdf5Group::int_attribute(const std::string& name) const {
+  return read_number<int64_t>(handle_.id(), where_, name, H5T_INTEGER, "an integer",
+                              H5T_NATIVE_INT64);
+}
+
 double Hdf5Group::double_attribute(const std::string& name) const {
-  const Hdf5Handle attribute = open_attribute(handle_.id(), where_, name);
-  check_attribute(attribute.id(), where_, name, H5T_FLOAT, "a number");
-  double value = 0;
-  check(H5Aread(attribute.id(), H5T_NATIVE_DOUBLE, &value),
-        fmt::format("{}: cannot read attribute '{}'", where_, name));
-  return value;
+  return read_number<double>(handle_.id(), where_, name, H5T_FLOAT, "a number", H5T_NATIVE_DOUBLE);
 }
 
 std::string Hdf5Group::string_attribute(const std::string& name) const {
