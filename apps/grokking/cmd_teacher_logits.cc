@@ -31,7 +31,7 @@ int cmd_teacher_logits(int argc, const char* const* argv) {
       "Run a trained teacher once in inference mode over its own task's splits and store, per "
       "example, its top-k logits (float32 [N,k], descending, ties by the lower class), their "
       "classes (int32 [N,k]), the logsumexp of all its logits (float32 [N]), the tokens "
-      "(int32 [N,4]) and the label (int32 [N]) in an HDF5 file, one group per split (/train, "
+      "(int32 [N,T]) and the label (int32 [N]) in an HDF5 file, one group per split (/train, "
       "/val), with the teacher's sha256, model config, task and split seed as attributes. "
       "`grokking distill --teacher_logits FILE.h5` then distils from the file without the "
       "teacher's weights. Layout: docs/DISTILLATION.md \"Offline teacher logits\".");

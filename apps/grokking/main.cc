@@ -50,7 +50,7 @@ void print_usage() {
       "usage: grokking <command> [options]    (grokking <command> --help for its options)\n\n"
       "commands:\n",
       GROK_VERSION);
-  for (const auto& c : commands()) fmt::print("  {:<14} {}\n", c.verb, c.summary);
+  for (const auto& c : commands()) fmt::print("  {:<15} {}\n", c.verb, c.summary);
   fmt::print(
       "\nexit codes: 0 success, 1 runtime failure, 2 usage error, 130/143 stopped by "
       "SIGINT/SIGTERM after checkpointing\n");

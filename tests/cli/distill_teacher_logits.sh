@@ -110,6 +110,12 @@ expect_in "$WORK/err" "teacher_checkpoint: '$WORK/none' does not exist"
 [ ! -e "$WORK/new.h5" ] || fail "a refused teacher-logits wrote its file"
 expect_exit 2 "${G[@]}" teacher-logits --teacher_checkpoint "$WORK/teacher" --out "$WORK/all.h5"
 expect_in "$WORK/err" "out: '$WORK/all.h5' exists; pass --overwrite to replace it"
+# A write that fails part-way (a full disk after 20000 bytes) leaves neither the file nor a
+# temporary behind.
+GROK_INJECT_WRITE_FAILURE=20000 expect_exit 1 "${G[@]}" "${L[@]}" --threads 1
+expect_in "$WORK/err" "new.h5"
+[ ! -e "$WORK/new.h5" ] || fail "a failed write left $WORK/new.h5"
+ls "$WORK"/.tmp-* >/dev/null 2>&1 && fail "a failed write left a temporary file"
 expect_exit 0 "${G[@]}" teacher-logits --teacher_checkpoint "$WORK/teacher" --out "$WORK/all.h5" \
   --top_k 0 --overwrite --threads 1
 echo PASS
