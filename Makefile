@@ -40,7 +40,8 @@ smoke: build
 	$(BUILD_DIR)/grokking report runs/smoke
 
 # A project-local Python environment for the interoperability tests: the pinned packages of
-# python/requirements.txt (numpy, safetensors, jax, flax, optax, orbax-checkpoint, tensorboard)
+# python/requirements.txt (numpy, safetensors, jax, flax, optax, orbax-checkpoint, tensorboard,
+# h5py for the teacher-logits file)
 # and python/grokking_jax itself (editable). Re-installed when the requirements change.
 VENV_STAMP := $(VENV)/.installed
 $(VENV_STAMP): python/requirements.txt python/pyproject.toml

@@ -27,10 +27,10 @@ int cmd_distill(int argc, const char* const* argv) {
     fmt::print(
         "grokking distill: teacher {} (dim {}, depth {}) → student dim {} depth {} "
         "heads {}; strategies {}; p={} op={} seed={} epochs={} → {}\n",
-        c.teacher_checkpoint, plan.teacher.config.dim, plan.teacher.config.depth, c.train.model.dim,
-        c.train.model.depth, c.train.model.heads, fmt::join(c.settings.strategies, ","),
-        c.train.task.p, to_string(c.train.task.operation), c.train.seed, c.train.loop.epochs,
-        c.train.save_dir);
+        c.teacher_checkpoint.empty() ? "logits " + c.teacher_logits : c.teacher_checkpoint,
+        plan.teacher.config.dim, plan.teacher.config.depth, c.train.model.dim, c.train.model.depth,
+        c.train.model.heads, fmt::join(c.settings.strategies, ","), c.train.task.p,
+        to_string(c.train.task.operation), c.train.seed, c.train.loop.epochs, c.train.save_dir);
   const TrainResult result = run_distillation(plan);
   if (result.exit_code == 0 && !c.train.quiet) {
     const auto& s = result.summary;

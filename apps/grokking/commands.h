@@ -7,6 +7,7 @@ namespace grok::cli {
 
 int cmd_train(int argc, const char* const* argv);
 int cmd_distill(int argc, const char* const* argv);
+int cmd_teacher_logits(int argc, const char* const* argv);
 int cmd_experiment(int argc, const char* const* argv);
 int cmd_data(int argc, const char* const* argv);
 int cmd_inspect(int argc, const char* const* argv);

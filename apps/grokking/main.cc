@@ -27,6 +27,8 @@ const std::vector<Command>& commands() {
   static const std::vector<Command> list = {
       {"train", grok::cli::cmd_train, "train a transformer on a modular arithmetic task"},
       {"distill", grok::cli::cmd_distill, "distil a trained teacher into a smaller student"},
+      {"teacher-logits", grok::cli::cmd_teacher_logits,
+       "store a teacher's top-k logits per example in HDF5 (for distill --teacher_logits)"},
       {"experiment", grok::cli::cmd_experiment,
        "sweep teachers, students, strategies and seeds; manifest and statistics"},
       {"analyze", grok::cli::cmd_analyze,
@@ -48,7 +50,7 @@ void print_usage() {
       "usage: grokking <command> [options]    (grokking <command> --help for its options)\n\n"
       "commands:\n",
       GROK_VERSION);
-  for (const auto& c : commands()) fmt::print("  {:<10} {}\n", c.verb, c.summary);
+  for (const auto& c : commands()) fmt::print("  {:<15} {}\n", c.verb, c.summary);
   fmt::print(
       "\nexit codes: 0 success, 1 runtime failure, 2 usage error, 130/143 stopped by "
       "SIGINT/SIGTERM after checkpointing\n");

@@ -5,6 +5,7 @@
 #include <gtest/gtest.h>
 
 #include <cmath>
+#include <limits>
 #include <vector>
 
 #include "unit/model_test_support.h"
@@ -123,6 +124,29 @@ TEST(TopKDistillationKl, ValueGradientAndZeroOutsideTheTopK) {
               top_k_distillation_kl(s.data(), t.data(), classes, k, 2.0, 0.0,
                                     static_cast<double*>(nullptr), order, gathered, work),
               1e-13);
+}
+
+// Teacher classes of probability 0 (logit −inf: the missing classes of a top-k file under
+// --topk_reconstruction zero) add 0·log 0 = 0: the KL is the one over the other classes with
+// the student's softmax over all of them, finite, and its gradient is q − p with p = 0 there.
+TEST(DistillationKl, TeacherZeroProbabilityClassesAddNothing) {
+  const double inf = std::numeric_limits<double>::infinity();
+  const Vec s = random_vector(6, 6, 2.0);
+  const Vec t = {1.5, -inf, 0.25, -inf, -inf, -0.5};
+  for (const double tau : {1.0, 2.0}) {
+    double zs = 0, zt = 0;
+    for (int c = 0; c < 6; ++c) zs += std::exp(s[c] / tau), zt += std::exp(t[c] / tau);
+    double want = 0;
+    for (const int c : {0, 2, 5}) {
+      const double p = std::exp(t[c] / tau) / zt;
+      want += p * std::log(p / (std::exp(s[c] / tau) / zs));
+    }
+    Vec d(6, 0.0);
+    const double kl = distillation_kl(s.data(), t.data(), 6, tau, 1.0, d.data(), work);
+    ASSERT_TRUE(std::isfinite(kl)) << kl;
+    EXPECT_NEAR(kl, tau * tau * want, 1e-12);
+    for (const int c : {1, 3, 4}) EXPECT_NEAR(d[c], tau * std::exp(s[c] / tau) / zs, 1e-14);
+  }
 }
 
 TEST(SquaredError, ValueAndGradient) {

@@ -12,6 +12,7 @@
 
 #include "grokking/core/schema.h"
 #include "grokking/distill/distill_settings.h"
+#include "grokking/distill/topk_reconstruction.h"
 #include "grokking/train/model_loader.h"
 #include "grokking/train/train_config.h"
 
@@ -23,6 +24,8 @@ const char* strategies_help();
 struct DistillConfig {
   TrainConfig train;  // the student's run: model and task are filled by resolve()
   std::string teacher_checkpoint;
+  std::string teacher_logits;  // a `grokking teacher-logits` file (teacher_logits_file.h)
+  TopkReconstruction topk_reconstruction = TopkReconstruction::kUniform;
   double student_scale = 0.5;
   double depth_scale = 1.0;
   DistillSettings settings;
@@ -39,7 +42,19 @@ struct DistillConfig {
     v.group("Distillation");
     v(teacher_checkpoint,
       {.name = "teacher_checkpoint",
-       .help = "teacher: a run directory, checkpoint directory or step directory (required)"});
+       .help = "teacher: a run directory, checkpoint directory or step directory (required "
+               "unless --teacher_logits is given)"});
+    v(teacher_logits,
+      {.name = "teacher_logits",
+       .help = "the teacher's logits precomputed by `grokking teacher-logits` (FILE.h5): the "
+               "logit strategy reads them instead of running the teacher; alone, the teacher's "
+               "config and task come from the file; with --teacher_checkpoint the file must be "
+               "that teacher's"});
+    v(topk_reconstruction,
+      {.name = "topk_reconstruction",
+       .help = "teacher classes missing from a top-k file: zero (probability 0: softmax over "
+               "the stored k) or uniform (the remaining mass at temperature 1 spread evenly)",
+       .allowed = "zero or uniform"});
     v(settings.strategies, {.name = "strategies", .help = strategies_help()});
     v(student_scale, {.name = "student_scale",
                       .help = "student width = teacher dim × this",

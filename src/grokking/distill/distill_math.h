@@ -11,12 +11,14 @@
 #include <vector>
 
 #include "grokking/core/gemm.h"
+#include "grokking/distill/top_k.h"
 
 namespace grok {
 
 // τ²·KL(softmax(t/τ) ‖ softmax(s/τ)) of one example. s, t [C] logits. If d_s is not null,
 // adds scale·τ·(softmax(s/τ) − softmax(t/τ)) = scale·d(τ²·KL)/ds into d_s [C].
-// p_t·log p_t uses the exact log-softmax (0·log 0 = 0), not the reference's clip at 1e-8.
+// p_t·log p_t uses the exact log-softmax (0·log 0 = 0), not the reference's clip at 1e-8;
+// teacher logits may be −inf (probability 0) as long as one is finite.
 // work [2C] is the caller's scratch (the softmaxes' numerators).
 template <typename S>
 double distillation_kl(const S* s, const S* t, int classes, double temperature, double scale,
@@ -42,19 +44,21 @@ double distillation_kl(const S* s, const S* t, int classes, double temperature, 
     const double log_p = (t[c] - max_t) * inv_tau - log_sum_t;  // teacher log-probability
     const double log_q = (s[c] - max_s) * inv_tau - log_sum_s;  // student log-probability
     const double p = e_t[c] * inv_sum_t;
-    kl += p * (log_p - log_q);
+    // A class the teacher gives probability 0 (logit −inf, e.g. one missing from a top-k file,
+    // topk_reconstruction.h) adds nothing: 0·log 0 = 0, where 0·(−inf) would be NaN.
+    if (p > 0) kl += p * (log_p - log_q);
     if (d_s) d_s[c] += static_cast<S>(scale * temperature * (e_s[c] * inv_sum_s - p));
   }
   return temperature * temperature * kl;
 }
 
-// The k largest of t [C], largest first, ties to the lower class: order [C] receives every
-// class, its first k the chosen ones (the rest unspecified).
+// The k largest of t [C] in top-k order (top_k.h, as teacher-logits files store them): order [C]
+// receives every class, its first k the chosen ones (the rest unspecified).
 template <typename S>
 void top_k_classes(const S* t, int classes, int k, int32_t* order) {
   for (int c = 0; c < classes; ++c) order[c] = c;
   std::partial_sort(order, order + k, order + classes,
-                    [t](int32_t a, int32_t b) { return t[a] > t[b] || (t[a] == t[b] && a < b); });
+                    [t](int32_t a, int32_t b) { return top_k_before(t, a, b); });
 }
 
 // Top-k logit distillation of one example (Tunix's definition): τ²·KL over the teacher's k

@@ -49,6 +49,16 @@ TeacherCache<S>::TeacherCache(const ModelConfig& config, const S* params, const 
 }
 
 template <typename S>
+void TeacherCache<S>::set_logits(Buffer<S> logits, double seconds) {
+  GROK_CHECK(static_cast<int64_t>(logits.size()) == int64_t{size_} * config_.n_classes,
+             "teacher logits of {} values for {} examples of {} classes", logits.size(), size_,
+             config_.n_classes);
+  logits_ = std::move(logits);
+  needs_.logits = true;
+  seconds_ += seconds;
+}
+
+template <typename S>
 const S* TeacherCache<S>::logits(int example) const {
   GROK_CHECK(needs_.logits && example >= 0 && example < size_, "teacher logits of {}", example);
   return logits_.data() + int64_t{example} * config_.n_classes;

@@ -30,9 +30,15 @@ class TeacherCache {
  public:
   // Runs the teacher (config, params) over every example of `data` in chunks of `chunk`
   // examples, inference mode (no dropout), all positions of the last layer when a tap needs
-  // them. Rows are indexed by the example's position in `data`.
+  // them. Rows are indexed by the example's position in `data`. With nothing needed the
+  // teacher does not run and params may be null (then set_logits fills the logits).
   TeacherCache(const ModelConfig& config, const S* params, const Dataset& data,
                const TeacherNeeds& needs, int chunk = 512);
+
+  // Takes precomputed logits [N,C] (N = size(); from a teacher-logits file, teacher_logits.h)
+  // in place of the teacher's; needs().logits is then on. `seconds` (reading them) is added to
+  // seconds().
+  void set_logits(Buffer<S> logits, double seconds = 0);
 
   const ModelConfig& config() const { return config_; }
   const TeacherNeeds& needs() const { return needs_; }
@@ -43,7 +49,7 @@ class TeacherCache {
 
   // Bytes held by the cached outputs (recorded in the summary).
   int64_t bytes() const;
-  double seconds() const { return seconds_; }  // wall time of the teacher pass
+  double seconds() const { return seconds_; }  // wall time of the teacher pass (or file read)
 
  private:
   ModelConfig config_;

@@ -123,6 +123,8 @@ nlohmann::json comparable_metadata(const nlohmann::json& saved, const std::strin
     // moved run directory still resumes.
     d.erase("teacher_checkpoint");
     d.erase("teacher_cache_bytes");
+    if (d.contains("teacher_logits") && d["teacher_logits"].is_object())
+      d["teacher_logits"].erase("file");  // the file is named by its checksum
     // Format 1 described the teacher by its depth, dim and heads only; the rest of its shape
     // follows from the teacher checkpoint that the compared keys already pin down.
     const auto now = current.find("distillation");
