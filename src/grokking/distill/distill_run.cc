@@ -110,8 +110,7 @@ namespace {
 // only if another strategy needs its intermediates), the rest by running the teacher. None
 // when neither the file (which may lack the validation split) nor the weights can give them.
 std::optional<TeacherCache<float>> split_teacher_cache(const DistillPlan& plan,
-                                                       const std::string& name,
-                                                       const Dataset& data,
+                                                       const std::string& name, const Dataset& data,
                                                        const TeacherNeeds& needs) {
   const DistillConfig& config = plan.config;
   const bool from_file = plan.teacher_logits && needs.logits && plan.teacher_logits->find(name);
@@ -144,8 +143,10 @@ TrainResult run_distillation(const DistillPlan& plan) {
   // Logits always: the teacher's own cross-entropy is logged on both splits.
   TeacherNeeds needs{.logits = true};
   for (const std::string& name : config.settings.strategies) needs |= strategy_info(name).teacher;
-  const std::optional<TeacherCache<float>> cache = split_teacher_cache(plan, "train", split.train, needs);
-  const std::optional<TeacherCache<float>> val_cache = split_teacher_cache(plan, "val", split.val, needs);
+  const std::optional<TeacherCache<float>> cache =
+      split_teacher_cache(plan, "train", split.train, needs);
+  const std::optional<TeacherCache<float>> val_cache =
+      split_teacher_cache(plan, "val", split.val, needs);
   GROK_CHECK(cache.has_value(), "no teacher outputs on the training split");
   DistillationObjective objective(config.train.model, *cache, val_cache ? &*val_cache : nullptr,
                                   config.settings, config.train.seed);
