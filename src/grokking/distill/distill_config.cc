@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "grokking/core/error.h"
+#include "grokking/distill/distill_stages.h"
 #include "grokking/distill/strategy_table.h"
 #include "grokking/distill/student_config.h"
 
@@ -18,6 +19,7 @@ DistillConfig::DistillConfig() {
   train.optimizer.learning_rate = 1e-3;
   train.optimizer.weight_decay = 1.0;
   train.optimizer.warmup_steps = 0;
+  train.stage_weights = stage_weight_names();
 }
 
 TaskConfig training_task(const LoadedModel& model) {
@@ -57,6 +59,7 @@ void resolve(DistillConfig& config, const LoadedModel& teacher) {
     check_student_shape(strategy_info(name), teacher.config, config.train.model);
   config.train.finalize("distill");
   config.train.validate();
+  check_stage_settings(config.settings, config.train.stages);
 }
 
 }  // namespace grok

@@ -3,6 +3,7 @@
 #include <algorithm>
 
 #include "grokking/core/error.h"
+#include "grokking/distill/distill_stages.h"
 #include "grokking/train/cross_entropy.h"
 
 namespace grok {
@@ -10,7 +11,12 @@ namespace grok {
 DistillationObjective::DistillationObjective(const ModelConfig& student,
                                              const TeacherCache<float>& teacher,
                                              const DistillSettings& settings, uint64_t seed)
-    : settings_(settings), teacher_(teacher), classes_(student.n_classes) {
+    : settings_(settings),
+      run_settings_(settings),
+      student_(student),
+      seed_(seed),
+      teacher_(teacher),
+      classes_(student.n_classes) {
   validate_fields(settings_);
   const StrategyContext<float> context{student, teacher, settings_, seed};
   const auto& table = strategy_table();
@@ -67,6 +73,16 @@ float* DistillationObjective::extra_params() {
   return projectors_ ? projectors_->params() : nullptr;
 }
 float* DistillationObjective::extra_grads() { return projectors_ ? projectors_->grads() : nullptr; }
+
+void DistillationObjective::begin_stage(const StageConfig& stage) {
+  settings_ = settings_for_stage(run_settings_, stage);
+  const StrategyContext<float> context{student_, teacher_, settings_, seed_};
+  for (Term& term : terms_) {
+    const StrategyInfo& info = strategy_table()[term.column];
+    term.weight = info.weight(settings_);
+    if (term.strategy->projectors() == nullptr) term.strategy = make_strategy(info, context);
+  }
+}
 
 void DistillationObjective::add_summary(nlohmann::ordered_json& summary) const {
   summary["teacher_cache"] = {{"bytes", teacher_.bytes()}, {"seconds", teacher_.seconds()}};
