@@ -21,6 +21,7 @@
 #include "grokking/train/model_loader.h"
 #include "grokking/train/stop_signal.h"
 #include "grokking/train/trainer.h"
+#include "unit/test_support.h"
 
 namespace grok {
 namespace {
@@ -288,6 +289,67 @@ TEST_F(TrainResumeTest, GradAccumResumesBitIdentically) {
   EXPECT_EQ(newest_state("accum")["step"], 2 * kStepsPerEpoch + 3);
   ASSERT_EQ(train("accum", true), 0);
   expect_same_as_reference("accum");
+}
+
+// Multi-stage (train/stage_config.h): stage "frozen" (3 epochs, the embedding frozen, warmup 6),
+// then "all" (5 epochs, lr 2e-3, the warmup again), with the optimizer state kept or reset. A
+// stop in stage 1, at its last batch (the checkpoint holds stage 1's optimizer; the resumed run
+// enters stage 2) and mid-stage 2 each resumes exactly.
+TEST_F(TrainResumeTest, MultiStageRunsResumeBitIdenticallyInEveryStage) {
+  for (const bool reset : {false, true}) {
+    SCOPED_TRACE(reset ? "reset_optimizer" : "state kept");
+    fs::remove_all(root_);
+    tweak_ = [reset](TrainConfig& c) {
+      c.optimizer.warmup_steps = 6;
+      StageConfig frozen, all;
+      frozen.name = "frozen";
+      frozen.epochs = 3;
+      frozen.param_groups = std::vector<ParamGroupRule>{{"^embedding\\.", 0.0, std::nullopt}};
+      all.name = "all";
+      all.epochs = 5;
+      all.learning_rate = 2e-3;
+      all.reset_optimizer = reset;
+      c.stages = {frozen, all};
+    };
+    ASSERT_EQ(train("ref", false), 0);
+    EXPECT_EQ(read_json(root_ / "ref" / "training_history.json")["stage"],
+              (std::vector<double>{0, 0, 0, 1, 1, 1, 1, 1}));
+    for (const int64_t stop_at :
+         {2 * kStepsPerEpoch + 1, 3 * kStepsPerEpoch, 4 * kStepsPerEpoch + 2}) {
+      const std::string name = "stop" + std::to_string(stop_at);
+      StopAtStep objective(25, stop_at, SIGTERM);
+      ASSERT_EQ(train(name, false, &objective), 143) << name;
+      EXPECT_EQ(newest_state(name)["step"], stop_at) << name;
+      ASSERT_EQ(train(name, true), 0) << name;
+      expect_same_as_reference(name);
+    }
+  }
+}
+
+// A resume with another stages list is refused, naming the section.
+TEST_F(TrainResumeTest, ResumingWithOtherStagesIsRefused) {
+  tweak_ = [](TrainConfig& c) {
+    StageConfig a, b;
+    a.name = "a";
+    a.epochs = 4;
+    b.name = "b";
+    b.epochs = 4;
+    c.stages = {a, b};
+  };
+  StopAtStep objective(25, 5, SIGTERM);
+  ASSERT_EQ(train("run", false, &objective), 143);
+  tweak_ = [](TrainConfig& c) {
+    StageConfig a, b;
+    a.name = "a";
+    a.epochs = 4;
+    b.name = "b";
+    b.epochs = 4;
+    b.reset_optimizer = true;
+    c.stages = {a, b};
+  };
+  const std::string message = testing_support::error_of([&] { train("run", true); });
+  EXPECT_NE(message.find("different run"), std::string::npos) << message;
+  EXPECT_NE(message.find("stages"), std::string::npos) << message;
 }
 
 }  // namespace

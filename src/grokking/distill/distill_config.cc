@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 
 #include "grokking/core/error.h"
+#include "grokking/distill/distill_stages.h"
 #include "grokking/distill/strategy_table.h"
 #include "grokking/distill/student_config.h"
 
@@ -18,6 +19,7 @@ DistillConfig::DistillConfig() {
   train.optimizer.learning_rate = 1e-3;
   train.optimizer.weight_decay = 1.0;
   train.optimizer.warmup_steps = 0;
+  train.stage_weights = stage_weight_names();
 }
 
 void check_top_k(const DistillSettings& settings, int classes) {
@@ -65,6 +67,7 @@ void resolve(DistillConfig& config, const LoadedModel& teacher) {
   check_top_k(config.settings, teacher.config.n_classes);
   config.train.finalize("distill");
   config.train.validate();
+  check_stage_settings(config.settings, config.train.stages);
 }
 
 }  // namespace grok

@@ -76,6 +76,7 @@ struct DistillConfig {
              .max = kMaxSeed});
     v.section(train.optimizer, {.name = "optimizer", .group = "Optimizer"});
     v.section(train.loop, {.name = "loop", .group = "Training"});
+    train.visit_stages(v);
     train.visit_run(v);
   }
 };

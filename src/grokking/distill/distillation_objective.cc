@@ -4,6 +4,7 @@
 #include <cmath>
 
 #include "grokking/core/error.h"
+#include "grokking/distill/distill_stages.h"
 #include "grokking/train/cross_entropy.h"
 
 namespace grok {
@@ -33,6 +34,9 @@ DistillationObjective::DistillationObjective(const ModelConfig& student,
                                              const TeacherCache<float>* val_teacher,
                                              const DistillSettings& settings, uint64_t seed)
     : settings_(settings),
+      run_settings_(settings),
+      student_(student),
+      seed_(seed),
       teacher_(teacher),
       val_teacher_(val_teacher),
       classes_(student.n_classes) {
@@ -129,6 +133,16 @@ float* DistillationObjective::extra_params() {
   return projectors_ ? projectors_->params() : nullptr;
 }
 float* DistillationObjective::extra_grads() { return projectors_ ? projectors_->grads() : nullptr; }
+
+void DistillationObjective::begin_stage(const StageConfig& stage) {
+  settings_ = settings_for_stage(run_settings_, stage);
+  const StrategyContext<float> context{student_, teacher_, settings_, seed_};
+  for (Term& term : terms_) {
+    const StrategyInfo& info = strategy_table()[term.column];
+    term.weight = info.weight(settings_);
+    if (term.strategy->projectors() == nullptr) term.strategy = make_strategy(info, context);
+  }
+}
 
 void DistillationObjective::add_summary(nlohmann::ordered_json& summary) const {
   int64_t bytes = teacher_.bytes();

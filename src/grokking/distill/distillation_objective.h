@@ -47,6 +47,10 @@ class DistillationObjective : public Objective {
   float* extra_params() override;
   float* extra_grads() override;
   void add_summary(nlohmann::ordered_json& summary) const override;
+  // The stage's weights (distill_stages.h) from now on: each term's weight, and the strategies
+  // rebuilt with the stage's hyperparameters, but for one that owns projectors (trained state,
+  // kept; its only setting is its weight).
+  void begin_stage(const StageConfig& stage) override;
 
   Projectors<float>* projectors() { return projectors_; }
 
@@ -63,6 +67,9 @@ class DistillationObjective : public Objective {
                    float* d_extra, Scratch<float>& scratch, std::vector<double>& sums) const;
 
   DistillSettings settings_;
+  const DistillSettings run_settings_;  // without stages' weights
+  const ModelConfig student_;
+  const uint64_t seed_;
   const TeacherCache<float>& teacher_;
   const TeacherCache<float>* val_teacher_;
   int classes_;

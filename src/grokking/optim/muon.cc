@@ -36,26 +36,26 @@ Muon::Muon(const OptimizerConfig& config, const TensorLayout& params,
   const auto& specs = params.tensors();
   for (std::size_t i = 0; i < specs.size(); ++i)
     if (specs[i].shape.size() == 2 && !is_frozen(i))
-      muon_.push_back({i, add_state("muon.mu." + specs[i].name, specs[i].shape), 0});
+      muon_.push_back({i, add_state("muon.mu." + specs[i].name, specs[i].shape, i), 0});
   for (std::size_t i = 0; i < specs.size(); ++i)
     if (specs[i].shape.size() != 2 && !is_frozen(i))
-      adam_.push_back({i, add_state("adam.mu." + specs[i].name, specs[i].shape), 0});
+      adam_.push_back({i, add_state("adam.mu." + specs[i].name, specs[i].shape, i), 0});
   for (Slot& slot : adam_)
-    slot.nu = add_state("adam.nu." + specs[slot.param].name, specs[slot.param].shape);
+    slot.nu = add_state("adam.nu." + specs[slot.param].name, specs[slot.param].shape, slot.param);
   allocate_state();
 }
 
 void Muon::update(float* params, const float* grads) {
-  const int64_t t = count_;
-  const double lr = scheduled_lr(config_, t);
+  const double lr = current_lr();
   const auto& specs = param_layout_.tensors();
 
   // Muon branch: scale_by_muon → add_decayed_weights(wd) → scale_by_learning_rate.
   const float beta = static_cast<float>(kMuonBeta);
   const float one_minus_beta = static_cast<float>(1.0 - kMuonBeta);
-  const float bias = bias_correction(kMuonBeta, t + 1);
-  const float bias_next = bias_correction(kMuonBeta, t + 2);
   for (const Slot& slot : muon_) {
+    const int64_t t = state_count(slot.param);  // the tensor's own count (multi-stage runs)
+    const float bias = bias_correction(kMuonBeta, t + 1);
+    const float bias_next = bias_correction(kMuonBeta, t + 2);
     const TensorSpec& spec = specs[slot.param];
     const ParamGroup& group = group_of(slot.param);
     const float weight_decay = static_cast<float>(group.weight_decay);
@@ -89,9 +89,9 @@ void Muon::update(float* params, const float* grads) {
   // Adam branch: optax.adamw(b1 0.9, b2 0.999, eps, weight_decay 0, nesterov=True).
   for (const Slot& slot : adam_) {
     const TensorSpec& spec = specs[slot.param];
-    const AdamStep s =
-        make_adam_step(kMuonAdamBeta1, kMuonAdamBeta2, kMuonEps, 0.0,
-                       /*nesterov=*/true, lr * group_of(slot.param).lr_multiplier, t);
+    const AdamStep s = make_adam_step(kMuonAdamBeta1, kMuonAdamBeta2, kMuonEps, 0.0,
+                                      /*nesterov=*/true, lr * group_of(slot.param).lr_multiplier,
+                                      state_count(slot.param));
     adam_update(s, spec.size(), grads + spec.offset, state(slot.mu), state(slot.nu),
                 params + spec.offset);
   }

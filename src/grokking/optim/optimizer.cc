@@ -17,7 +17,8 @@ Optimizer::Optimizer(const OptimizerConfig& config, const TensorLayout& params,
       groups_(groups.empty() ? single_group("all", params, config) : std::move(groups)),
       group_of_(group_of_tensors(groups_, params)),
       frozen_(params.tensors().size(), false),
-      trainable_offset_(params.tensors().size(), 0) {
+      trainable_offset_(params.tensors().size(), 0),
+      state_origin_(params.tensors().size(), 0) {
   for (std::size_t t = 0; t < frozen_.size(); ++t) {
     frozen_[t] = groups_[group_of_[t]].lr_multiplier == 0.0;
     any_frozen_ = any_frozen_ || frozen_[t];
@@ -38,8 +39,10 @@ Optimizer::Optimizer(const OptimizerConfig& config, const TensorLayout& params,
 Optimizer::~Optimizer() = default;
 
 void Optimizer::step(float* params, float* grads) {
+  const int64_t step_in_stage = count_ - schedule_origin_;  // transforms restart with the schedule
   if (!any_frozen_) {
-    for (auto& transform : transforms_) transform->apply(param_layout_, params, grads, count_);
+    for (auto& transform : transforms_)
+      transform->apply(param_layout_, params, grads, step_in_stage);
   } else if (!transforms_.empty()) {
     // The transforms see the trainable tensors alone, packed; their gradients are copied back.
     const auto copy = [&](bool pack) {
@@ -58,7 +61,8 @@ void Optimizer::step(float* params, float* grads) {
     };
     copy(true);
     for (auto& transform : transforms_)
-      transform->apply(trainable_layout_, packed_params_.data(), packed_grads_.data(), count_);
+      transform->apply(trainable_layout_, packed_params_.data(), packed_grads_.data(),
+                       step_in_stage);
     copy(false);
   }
   update(params, grads);
@@ -82,6 +86,13 @@ void Optimizer::set_count(int64_t count) {
   count_ = count;
 }
 
+void Optimizer::set_origins(int64_t schedule_origin, std::vector<int64_t> state_origin) {
+  GROK_CHECK(state_origin.size() == state_origin_.size(), "{} state origins for {} tensors",
+             state_origin.size(), state_origin_.size());
+  schedule_origin_ = schedule_origin;
+  state_origin_ = std::move(state_origin);
+}
+
 std::vector<StateBlock> Optimizer::state_blocks() {
   std::vector<StateBlock> blocks = {{"", &state_layout_, state_.data()}};
   for (auto& t : transforms_)
@@ -91,8 +102,9 @@ std::vector<StateBlock> Optimizer::state_blocks() {
   return blocks;
 }
 
-std::size_t Optimizer::add_state(const std::string& name, const Shape& shape) {
+std::size_t Optimizer::add_state(const std::string& name, const Shape& shape, std::size_t tensor) {
   GROK_CHECK(state_.empty(), "optimizer state added after allocation: {}", name);
+  state_param_.push_back(tensor);
   return state_layout_.add(name, shape);
 }
 

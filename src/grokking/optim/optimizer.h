@@ -42,15 +42,28 @@ class Optimizer {
   // ("decay_to_init.<param>").
   void set_decay_anchor(const float* initial);
 
-  // Number of steps taken (Optax's count); the next step uses scheduled_lr(config, count).
+  // Number of steps taken (Optax's count); the next step uses current_lr().
   int64_t count() const { return count_; }
   void set_count(int64_t count);
+
+  // Multi-stage runs (train/stage_plan.h): the learning-rate schedule (and the transforms' step)
+  // counts from schedule_origin, the first step of the current stage, and the update-rule state
+  // of parameter tensor i from state_origin[i], the step its moments were last zeroed (bias
+  // corrections use count − origin). Both 0 by default: one schedule, one age for all state.
+  // Not checkpointed: the stage plan derives them.
+  void set_origins(int64_t schedule_origin, std::vector<int64_t> state_origin);
+  int64_t schedule_origin() const { return schedule_origin_; }
+  int64_t state_origin(std::size_t tensor) const { return state_origin_[tensor]; }
+  // η of the next step: scheduled_lr(config, count − schedule_origin).
+  double current_lr() const { return scheduled_lr(config_, count_ - schedule_origin_); }
 
   // The update rule's state: named float tensors in one zero-initialised arena
   // ("adam.mu.<param>", "adam.nu.<param>", "muon.mu.<param>").
   const TensorLayout& state_layout() const { return state_layout_; }
   float* state_data() { return state_.data(); }
   const float* state_data() const { return state_.data(); }
+  // The parameter tensor whose state is state_layout() entry i.
+  std::size_t state_param(std::size_t i) const { return state_param_[i]; }
   // Every state to checkpoint: the update's (prefix "") and each transform's
   // (prefix name() + "."). Writing saved values back and calling set_count reproduces the
   // optimizer bit for bit.
@@ -73,8 +86,9 @@ class Optimizer {
             std::vector<ParamGroup> groups);
   // The update of every group's tensors at step count_ (grads already transformed).
   virtual void update(float* params, const float* grads) = 0;
-  // Subclass constructors declare their state tensors, then allocate the arena once.
-  std::size_t add_state(const std::string& name, const Shape& shape);
+  // Subclass constructors declare their state tensors (each of parameter tensor `tensor`), then
+  // allocate the arena once.
+  std::size_t add_state(const std::string& name, const Shape& shape, std::size_t tensor);
   void allocate_state();
   float* state(std::size_t index) { return state_.data() + state_layout_.at(index).offset; }
   // θ₀ of parameter tensor i (not frozen) for decay towards it, or null (decay towards zero).
@@ -82,6 +96,8 @@ class Optimizer {
     return anchor_.empty() ? nullptr : anchor_.data() + trainable_offset_[tensor];
   }
   bool is_frozen(std::size_t tensor) const { return frozen_[tensor]; }
+  // Steps taken by tensor i's update-rule state (Optax's count for its bias corrections).
+  int64_t state_count(std::size_t tensor) const { return count_ - state_origin_[tensor]; }
 
   OptimizerConfig config_;
   TensorLayout param_layout_;
@@ -94,7 +110,10 @@ class Optimizer {
   Buffer<float> packed_params_, packed_grads_;  // with frozen tensors: the transforms' view
   TensorLayout state_layout_;
   Buffer<float> state_;
+  std::vector<std::size_t> state_param_;  // per state tensor: its parameter tensor
   int64_t count_ = 0;
+  int64_t schedule_origin_ = 0;
+  std::vector<int64_t> state_origin_;  // per parameter tensor
   std::vector<std::unique_ptr<GradientTransform>> transforms_;
   Buffer<float> anchor_;  // empty, or θ₀ in the trainable layout
 };

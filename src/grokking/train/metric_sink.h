@@ -21,6 +21,7 @@ struct EpochEnd {
   int64_t total_steps = 0;              // the run's step budget
   double steps_per_s = 0;               // this process's rate so far
   std::vector<std::string> components;  // the objective's extra columns
+  std::string stage;                    // the epoch's stage (multi-stage runs), else empty
 };
 
 class MetricSink {

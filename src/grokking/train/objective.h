@@ -12,6 +12,7 @@
 #include "grokking/core/scratch.h"
 #include "grokking/model/transformer.h"
 #include "grokking/train/cross_entropy.h"
+#include "grokking/train/stage_config.h"
 
 namespace grok {
 
@@ -51,6 +52,11 @@ class Objective {
                                               Scratch<float>& /*scratch*/) const {
     return {};
   }
+
+  // A multi-stage run (stage_config.h) entering `stage`, before its first step (and on resume,
+  // before the checkpoint's step): the objective takes the stage's weights, keys it left out
+  // keeping the run's. Called only when the run has stages.
+  virtual void begin_stage(const StageConfig& /*stage*/) {}
 
   // Keys of its own for the run's summary.json (e.g. the teacher cache's size and time).
   virtual void add_summary(nlohmann::ordered_json& /*summary*/) const {}

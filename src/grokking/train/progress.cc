@@ -23,11 +23,11 @@ Progress::Progress(int log_every, bool quiet, std::FILE* out)
 
 std::string Progress::format(const EpochReport& r) const {
   return fmt::format(
-      "epoch {:>{}}/{}  step {:>6}  train {:.4f} {:6.2f}%  val {:.4f} {:6.2f}%  lr {:.2e}  "
+      "{}epoch {:>{}}/{}  step {:>6}  train {:.4f} {:6.2f}%  val {:.4f} {:6.2f}%  lr {:.2e}  "
       "|w| {:.2f}{}  {:.0f} steps/s  ETA {}",
-      r.epoch, std::to_string(r.epochs).size(), r.epochs, r.step, r.train_loss, 100 * r.train_acc,
-      r.val_loss, 100 * r.val_acc, r.lr, r.weight_norm, r.extra, r.steps_per_s,
-      format_duration(r.eta_s));
+      r.stage.empty() ? "" : "[" + r.stage + "] ", r.epoch, std::to_string(r.epochs).size(),
+      r.epochs, r.step, r.train_loss, 100 * r.train_acc, r.val_loss, 100 * r.val_acc, r.lr,
+      r.weight_norm, r.extra, r.steps_per_s, format_duration(r.eta_s));
 }
 
 void Progress::epoch(const EpochReport& report) {

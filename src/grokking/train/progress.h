@@ -17,6 +17,7 @@ struct EpochReport {
   double steps_per_s = 0;
   double eta_s = 0;
   std::string extra;  // e.g. distillation components
+  std::string stage;  // the stage's name (multi-stage runs), else empty
 };
 
 class Progress {

@@ -96,6 +96,8 @@ nlohmann::json run_metadata(const TrainConfig& config, const nlohmann::json& ext
                          {"seed", config.seed},
                          {"batching", batching},
                          {kScheduleSection, schedule_json(config)}};
+  // Absent without stages; a resume must give the same list.
+  if (!config.stages.empty()) meta["stages"] = Codec<std::vector<StageConfig>>::json(config.stages);
   if (extra.is_object())
     for (const auto& [key, value] : extra.items()) meta[key] = value;
   return meta;
@@ -141,7 +143,7 @@ RunCheckpointer::RunCheckpointer(const TrainConfig& config, nlohmann::json extra
       metadata_(run_metadata(config, extra_metadata)),
       manager_(config.checkpoint_dir, RetentionPolicy{config.keep, config.keep_every}) {}
 
-std::optional<TrainingState> RunCheckpointer::restore(const std::vector<TrainableGroup>& groups,
+std::optional<TrainingState> RunCheckpointer::restore(const GroupsForState& groups_for,
                                                       const LoopShape& shape, Progress& progress) {
   for (const auto& path : manager_.clean_temporaries())
     progress.warning(fmt::format("removed leftover of an interrupted save: {}", path.string()));
@@ -158,7 +160,7 @@ std::optional<TrainingState> RunCheckpointer::restore(const std::vector<Trainabl
     std::string problem = validate_checkpoint(entry.path);
     if (problem.empty()) {
       try {
-        return restore_step(load_checkpoint(entry.path), groups, shape);
+        return restore_step(load_checkpoint(entry.path), groups_for, shape);
       } catch (const UsageError&) {
         throw;
       } catch (const Error& e) {
@@ -172,10 +174,11 @@ std::optional<TrainingState> RunCheckpointer::restore(const std::vector<Trainabl
 }
 
 TrainingState RunCheckpointer::restore_step(const CheckpointContents& contents,
-                                            const std::vector<TrainableGroup>& groups,
+                                            const GroupsForState& groups_for,
                                             const LoopShape& shape) {
   const TrainingState state =
       loop_state_from_json(contents.state, (contents.path / kStateFile).string(), shape);
+  const std::vector<TrainableGroup> groups = groups_for(state);
   std::vector<std::string> expected;
   for (const auto& group : groups) {
     load_layout(contents.model, *group.layout, group.params, group.prefix);

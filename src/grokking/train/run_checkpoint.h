@@ -4,6 +4,7 @@
 #pragma once
 
 #include <cstdint>
+#include <functional>
 #include <nlohmann/json.hpp>
 #include <optional>
 #include <vector>
@@ -51,9 +52,9 @@ struct TrainableGroup {
   Optimizer* optimizer = nullptr;
 };
 
-// metadata.json sections of a run (config, task, optimizer, seed, batching, schedule) plus
-// `extra`. Every section but the schedule (epochs, max_steps, the lr schedule) must match to
-// resume.
+// metadata.json sections of a run (config, task, optimizer, seed, batching, schedule, and stages
+// when it has them) plus `extra`. Every section but the schedule (epochs, max_steps, the lr
+// schedule) must match to resume.
 inline constexpr const char* kScheduleSection = "schedule";
 nlohmann::json run_metadata(const TrainConfig& config, const nlohmann::json& extra);
 
@@ -65,6 +66,10 @@ nlohmann::json run_metadata(const TrainConfig& config, const nlohmann::json& ext
 nlohmann::json comparable_metadata(const nlohmann::json& saved, const std::string& source,
                                    const nlohmann::json& current);
 
+// The groups a checkpoint with this loop state loads into (a multi-stage run builds the
+// optimizers of the checkpoint's stage first).
+using GroupsForState = std::function<std::vector<TrainableGroup>(const TrainingState&)>;
+
 class RunCheckpointer {
  public:
   RunCheckpointer(const TrainConfig& config, nlohmann::json extra_metadata);
@@ -74,21 +79,22 @@ class RunCheckpointer {
   // Removes the checkpoints of a previous run (--overwrite).
   void clear() const { manager_.clear(); }
 
-  // Restores the newest valid checkpoint into every group's params and optimizer (reporting, and
+  // Restores the newest valid checkpoint into every group's params and optimizer (the groups of
+  // groups_for(its loop state); reporting, and
   // skipping, newer ones that are corrupt or do not fit this run). nullopt if there is none.
   // UsageError naming the differing keys if the checkpoint was written with another config, task or
   // optimizer. The loop state is range-checked against `shape` (grok::Error naming state.json and
   // the key).
-  std::optional<TrainingState> restore(const std::vector<TrainableGroup>& groups,
-                                       const LoopShape& shape, Progress& progress);
+  std::optional<TrainingState> restore(const GroupsForState& groups_for, const LoopShape& shape,
+                                       Progress& progress);
 
   void save(const TrainingState& state, const std::vector<TrainableGroup>& groups);
 
  private:
   // Loads one verified step into the groups and returns its loop state (grok::Error if it does
   // not fit this run).
-  TrainingState restore_step(const CheckpointContents& contents,
-                             const std::vector<TrainableGroup>& groups, const LoopShape& shape);
+  TrainingState restore_step(const CheckpointContents& contents, const GroupsForState& groups_for,
+                             const LoopShape& shape);
   // UsageError naming the differences if the checkpoint was written with other settings.
   void check_same_run() const;
 

@@ -17,10 +17,10 @@ void ProgressSink::on_epoch(const EpochEnd& end) {
   for (const std::string& name : end.components)
     extra += fmt::format("  {} {:.4f}", name, last(name));
   const auto step = static_cast<int64_t>(last("step"));
-  progress_.epoch({static_cast<int64_t>(last("epoch")), end.epochs, step, last("train_loss"),
-                   last("train_acc"), last("val_loss"), last("val_acc"), last("lr"),
-                   last("weight_norm"), end.steps_per_s,
-                   end.steps_per_s > 0 ? (end.total_steps - step) / end.steps_per_s : 0, extra});
+  progress_.epoch(
+      {static_cast<int64_t>(last("epoch")), end.epochs, step, last("train_loss"), last("train_acc"),
+       last("val_loss"), last("val_acc"), last("lr"), last("weight_norm"), end.steps_per_s,
+       end.steps_per_s > 0 ? (end.total_steps - step) / end.steps_per_s : 0, extra, end.stage});
 }
 
 void ProgressSink::on_finish(const nlohmann::ordered_json&) { progress_.finish(); }

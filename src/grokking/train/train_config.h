@@ -7,6 +7,7 @@
 #include <cstdint>
 #include <optional>
 #include <string>
+#include <vector>
 
 #include "grokking/core/gemm.h"
 #include "grokking/core/options.h"
@@ -15,6 +16,7 @@
 #include "grokking/model/model_config.h"
 #include "grokking/optim/optimizer_config.h"
 #include "grokking/train/cross_entropy.h"
+#include "grokking/train/stage_config.h"
 
 namespace grok {
 
@@ -87,6 +89,11 @@ struct TrainConfig {
   bool quiet = false;
   bool tensorboard = true;  // event files in <save_dir>/tensorboard (tensorboard_sink.h)
   double max_memory = 0;    // GiB the run may need (memory_limit.h); 0: 90 % of the machine
+  // Multi-stage training (stage_config.h): the run's epochs are the sum of the stages'.
+  std::vector<StageConfig> stages;
+  // The objective settings a stage may set (not an option: the verb's; distill sets its
+  // weights, train has none).
+  std::vector<std::string> stage_weights;
 
   template <typename V>
   void visit(V& v) {
@@ -94,7 +101,19 @@ struct TrainConfig {
     v.section(model, {.name = "model", .group = "Model"});
     v.section(optimizer, {.name = "optimizer", .group = "Optimizer"});
     v.section(loop, {.name = "loop", .group = "Training"});
+    visit_stages(v);
     visit_run(v);
+  }
+
+  // The stages (shared with distill).
+  template <typename V>
+  void visit_stages(V& v) {
+    v(stages, {.name = "stages",
+               .help = "multi-stage training, in order: a list of {name, epochs, "
+                       "learning_rate, warmup_steps, param_groups, reset_optimizer, and the "
+                       "objective's weights}; unset keys inherit the top-level values, the "
+                       "lr schedule restarts each stage, epochs is their sum (config file)",
+               .json_unless = "[]"});
   }
 
   // The task and the seeds (shared with `grokking data`).
@@ -168,7 +187,8 @@ struct TrainConfig {
   // after finalize and before anything is allocated or written.
   void validate() const;
   // Derives what follows from other options: the split seed, the model's shape from the task,
-  // and the save_dir / checkpoint_dir defaults.
+  // the epochs from the stages (UsageError if epochs was set to something else), and the
+  // save_dir / checkpoint_dir defaults.
   void finalize(const std::string& verb);
 };
 

@@ -21,6 +21,7 @@
 #include "grokking/core/timer.h"
 #include "grokking/data/epoch_batches.h"
 #include "grokking/optim/optimizer.h"
+#include "grokking/optim/optimizer_handover.h"
 #include "grokking/optim/param_group.h"
 #include "grokking/train/memory_limit.h"
 #include "grokking/train/param_group_table.h"
@@ -29,6 +30,7 @@
 #include "grokking/train/run_outputs.h"
 #include "grokking/train/run_summary.h"
 #include "grokking/train/sharded_model.h"
+#include "grokking/train/stage_plan.h"
 #include "grokking/train/stop_signal.h"
 #include "grokking/train/tensorboard_sink.h"
 
@@ -94,9 +96,11 @@ std::vector<std::string> objective_columns(const Objective& objective) {
   return columns;
 }
 
-std::vector<std::string> history_columns(const Objective& objective, bool eval_train) {
-  std::vector<std::string> columns = {"step",     "epoch",   "train_loss", "train_acc",
-                                      "val_loss", "val_acc", "lr",         "weight_norm"};
+std::vector<std::string> history_columns(const Objective& objective, bool eval_train, bool staged) {
+  std::vector<std::string> columns = {"step", "epoch"};
+  if (staged) columns.push_back("stage");  // the stage's index in `stages`
+  for (const char* name : {"train_loss", "train_acc", "val_loss", "val_acc", "lr", "weight_norm"})
+    columns.push_back(name);
   if (eval_train) {
     columns.push_back("train_eval_loss");
     columns.push_back("train_eval_acc");
@@ -141,6 +145,13 @@ class TrainingRun {
   int train_epoch();
   // Validation, the history row, the sinks and the checkpoint.
   void end_epoch();
+  // The optimizers of stage k as the uninterrupted run has them: stage 0 fresh, each later one
+  // taking over from the one before (optimizer_handover.h); the objective told the stage.
+  void set_stage(std::size_t k);
+  // From the current stage (or none) to stage k, the next.
+  void enter_stage(std::size_t k);
+  // The stage's heading (stages only) and parameter-group table, and unmatched patterns.
+  void announce_stage();
   void save();
   nlohmann::ordered_json summary() const;
 
@@ -163,6 +174,11 @@ class TrainingRun {
   std::vector<int32_t> batch_tokens_, batch_labels_;
   std::unique_ptr<Optimizer> optimizer_, extra_optimizer_;
   std::vector<TrainableGroup> groups_;
+  StagePlan plan_;
+  std::size_t stage_ = 0;
+  std::vector<int> matches_;  // the current stage's rules: tensors each matched
+  // decay_to init: the initial weights (model, projectors), the anchor of every stage.
+  Buffer<float> initial_params_, initial_extra_;
   History history_;
   std::vector<std::unique_ptr<MetricSink>> own_sinks_;
   std::vector<MetricSink*> sinks_;
@@ -200,41 +216,20 @@ TrainingRun::TrainingRun(const TrainerSetup& setup, const Split& split)
              &world_),
       batch_tokens_(int64_t{update_batch_} * config_.model.seq_len),
       batch_labels_(update_batch_),
-      history_(history_columns(objective_, config_.loop.eval_train)) {
+      plan_(config_.stages, steps_in_epoch_),
+      history_(history_columns(objective_, config_.loop.eval_train, plan_.staged())) {
   init_params(config_.model, layout_, config_.seed, params_.data());
   if (const double alpha = config_.loop.init_scale; alpha != 1.0)
     for (float& w : params_) w = static_cast<float>(w * alpha);
-  const std::vector<ParamGroupRule>& rules = config_.optimizer.param_groups;
-  const double weight_decay = config_.optimizer.weight_decay;
-  std::vector<int> matches;
-  optimizer_ =
-      make_optimizer(config_.optimizer, layout_,
-                     rules.empty() ? std::vector<ParamGroup>{}
-                                   : groups_from_rules(rules, layout_, "", weight_decay, matches));
-  if (optimizer_->any_frozen()) model_.set_frozen(optimizer_->frozen());
-  const bool decay_to_init = config_.optimizer.decay_to == DecayTo::kInit;
-  if (decay_to_init) optimizer_->set_decay_anchor(params_.data());
-  groups_ = {{"", &layout_, params_.data(), optimizer_.get()}};
-  // The objective's own trainable tensors (projectors): a parameter group of their own.
-  if (const TensorLayout* extra = objective_.extra_layout(); extra && extra->total_size() > 0) {
-    extra_optimizer_ = make_optimizer(
-        config_.optimizer, *extra,
-        rules.empty() ? single_group("projectors", *extra, config_.optimizer)
-                      : groups_from_rules(rules, *extra, "projectors.", weight_decay, matches));
-    if (decay_to_init) extra_optimizer_->set_decay_anchor(objective_.extra_params());
-    groups_.push_back({"projectors.", extra, objective_.extra_params(), extra_optimizer_.get()});
+  if (config_.optimizer.decay_to == DecayTo::kInit) {
+    initial_params_.assign(params_.begin(), params_.end());
+    if (const TensorLayout* extra = objective_.extra_layout())
+      initial_extra_.assign(objective_.extra_params(),
+                            objective_.extra_params() + extra->total_size());
   }
+  set_stage(0);
   state_.component_sums.assign(objective_.component_names().size(), 0.0);
   if (!writer_) return;
-  if (!rules.empty()) {
-    progress_.message(parameter_group_table(groups_));
-    for (std::size_t r = 0; r < rules.size(); ++r)
-      if (matches[r] == 0)
-        progress_.warning(
-            fmt::format("param_groups: pattern '{}' matches no tensor (names: "
-                        "grokking inspect, or the table above)",
-                        rules[r].pattern));
-  }
   const fs::path dir = config_.save_dir;
   own_sinks_.push_back(std::make_unique<HistoryFileSink>(dir / setup.history_file));
   own_sinks_.push_back(std::make_unique<ProgressSink>(progress_));
@@ -246,9 +241,77 @@ TrainingRun::TrainingRun(const TrainerSetup& setup, const Split& split)
   sinks_.insert(sinks_.end(), setup.sinks.begin(), setup.sinks.end());
 }
 
+void TrainingRun::set_stage(std::size_t k) {
+  optimizer_.reset();
+  extra_optimizer_.reset();
+  for (std::size_t s = 0; s <= k; ++s) enter_stage(s);
+}
+
+void TrainingRun::enter_stage(std::size_t k) {
+  const OptimizerConfig config =
+      plan_.staged() ? stage_optimizer(config_.optimizer, plan_.stage(k)) : config_.optimizer;
+  const bool reset = plan_.staged() && plan_.stage(k).reset_optimizer;
+  const int64_t first_step = plan_.first_step(k);
+  const std::vector<ParamGroupRule>& rules = config.param_groups;
+  const bool decay_to_init = config.decay_to == DecayTo::kInit;
+  matches_.clear();
+  std::unique_ptr<Optimizer> next = make_optimizer(
+      config, layout_,
+      rules.empty() ? std::vector<ParamGroup>{}
+                    : groups_from_rules(rules, layout_, "", config.weight_decay, matches_));
+  hand_over(optimizer_.get(), *next, reset, first_step);
+  if (decay_to_init) next->set_decay_anchor(initial_params_.data());
+  model_.set_frozen(next->frozen());
+  optimizer_ = std::move(next);
+  groups_ = {{"", &layout_, params_.data(), optimizer_.get()}};
+  // The objective's own trainable tensors (projectors): a parameter group of their own.
+  if (const TensorLayout* extra = objective_.extra_layout(); extra && extra->total_size() > 0) {
+    std::unique_ptr<Optimizer> next_extra = make_optimizer(
+        config, *extra,
+        rules.empty()
+            ? single_group("projectors", *extra, config)
+            : groups_from_rules(rules, *extra, "projectors.", config.weight_decay, matches_));
+    hand_over(extra_optimizer_.get(), *next_extra, reset, first_step);
+    if (decay_to_init) next_extra->set_decay_anchor(initial_extra_.data());
+    extra_optimizer_ = std::move(next_extra);
+    groups_.push_back({"projectors.", extra, objective_.extra_params(), extra_optimizer_.get()});
+  }
+  if (plan_.staged()) objective_.begin_stage(plan_.stage(k));
+  stage_ = k;
+}
+
+void TrainingRun::announce_stage() {
+  if (!writer_) return;
+  const std::vector<ParamGroupRule>& rules = optimizer_->config().param_groups;
+  for (std::size_t r = 0; r < rules.size(); ++r)
+    if (matches_[r] == 0)
+      progress_.warning(
+          fmt::format("param_groups: pattern '{}' matches no tensor (names: "
+                      "grokking inspect, or the table below)",
+                      rules[r].pattern));
+  if (config_.quiet) return;
+  if (plan_.staged()) {
+    const StageConfig& s = plan_.stage(stage_);
+    progress_.message(fmt::format(
+        "stage {}/{} '{}': epochs {} to {}, lr {:.4g}, warmup {} steps, optimizer state {}",
+        stage_ + 1, plan_.size(), s.name, plan_.first_epoch(stage_) + 1,
+        plan_.first_epoch(stage_) + s.epochs, optimizer_->config().learning_rate,
+        optimizer_->config().warmup_steps,
+        stage_ == 0 ? "new" : (s.reset_optimizer ? "reset" : "kept")));
+  } else if (rules.empty()) {
+    return;
+  }
+  progress_.message(parameter_group_table(groups_));
+}
+
 std::optional<TrainResult> TrainingRun::restore() {
   const LoopShape shape{steps_in_epoch_, update_batch_, objective_.component_names().size()};
-  auto restored = checkpointer_.restore(groups_, shape, progress_);
+  // A multi-stage checkpoint's optimizer state is its stage's.
+  const auto groups_for = [this](const TrainingState& s) {
+    set_stage(plan_.stage_after(s.epoch, s.batch_in_epoch));
+    return groups_;
+  };
+  auto restored = checkpointer_.restore(groups_for, shape, progress_);
   if (!restored) return std::nullopt;
   state_ = *restored;
   // A checkpoint from before a component existed: its sums start at zero.
@@ -283,8 +346,9 @@ std::optional<TrainResult> TrainingRun::restore() {
           ? fmt::format("run finished at epoch {} (step {}) but has no summary.json; writing it",
                         state_.epoch, state_.step)
           : fmt::format(
-                "resuming from step {} (epoch {}{})", state_.step, state_.epoch,
-                state_.batch_in_epoch ? fmt::format(", batch {}", state_.batch_in_epoch) : ""));
+                "resuming from step {} (epoch {}{}{})", state_.step, state_.epoch,
+                state_.batch_in_epoch ? fmt::format(", batch {}", state_.batch_in_epoch) : "",
+                plan_.staged() ? fmt::format(", stage '{}'", plan_.stage(stage_).name) : ""));
   return std::nullopt;
 }
 
@@ -302,11 +366,17 @@ TrainResult TrainingRun::run() {
   if (config_.resume)
     if (auto finished = rank_zero_first(world_, [&] { return restore(); })) return *finished;
   if (writer_) write_file_atomic(fs::path(config_.save_dir) / "config.yaml", setup_.config_yaml);
+  // The current stage's table, unless the loop enters the next stage first.
+  if (plan_.stage_of_epoch(state_.epoch) == stage_) announce_stage();
   for (MetricSink* sink : sinks_) sink->on_start(history_);
   elapsed_before_ = state_.elapsed_s;
   epoch_before_ = state_.epoch;
   step_before_ = state_.step;
   while (state_.epoch < config_.loop.epochs && !state_.finished) {
+    if (const std::size_t k = plan_.stage_of_epoch(state_.epoch); k != stage_) {
+      enter_stage(k);
+      announce_stage();
+    }
     if (const int signal = train_epoch(); signal != 0) {
       save();
       progress_.message(fmt::format("stopped by signal {} at step {}; checkpoint saved in {}",
@@ -403,9 +473,10 @@ void TrainingRun::end_epoch() {
       {"train_acc", static_cast<double>(state_.train_correct) / seen},
       {"val_loss", val_sum.loss / n_val},
       {"val_acc", static_cast<double>(val_sum.correct) / n_val},
-      {"lr", scheduled_lr(config_.optimizer, state_.step)},
+      {"lr", optimizer_->current_lr()},
       {"weight_norm", l2_norm(layout_, params_.data())},
       {"elapsed_s", elapsed_before_ + wall_.seconds()}};
+  if (plan_.staged()) row["stage"] = static_cast<double>(stage_);
   if (config_.loop.eval_train) {
     const LossSum train_sum = model_.evaluate(params_.data(), split_.train, eval_chunk_);
     const double n_train = std::max(1, split_.train.size());
@@ -424,8 +495,9 @@ void TrainingRun::end_epoch() {
   std::fill(state_.component_sums.begin(), state_.component_sums.end(), 0.0);
 
   const double seconds = wall_.seconds();
-  const EpochEnd end{history_, config_.loop.epochs, total_steps_,
-                     seconds > 0 ? (state_.step - step_before_) / seconds : 0, names};
+  const EpochEnd end{history_,     config_.loop.epochs,
+                     total_steps_, seconds > 0 ? (state_.step - step_before_) / seconds : 0,
+                     names,        plan_.staged() ? plan_.stage(stage_).name : std::string()};
   for (MetricSink* sink : sinks_) sink->on_epoch(end);
 }
 
@@ -452,7 +524,16 @@ nlohmann::ordered_json TrainingRun::summary() const {
   nlohmann::ordered_json s = run_summary(history_, facts);
   if (!setup_.extra_metadata.is_null()) s["run"] = setup_.extra_metadata;
   objective_.add_summary(s);
-  if (!config_.optimizer.param_groups.empty()) s["param_groups"] = parameter_group_json(groups_);
+  if (!optimizer_->config().param_groups.empty())
+    s["param_groups"] = parameter_group_json(groups_);  // the last stage's
+  if (plan_.staged()) {
+    nlohmann::ordered_json stages = nlohmann::ordered_json::array();
+    for (std::size_t k = 0; k < plan_.size(); ++k)
+      stages.push_back({{"name", plan_.stage(k).name},
+                        {"first_epoch", plan_.first_epoch(k) + 1},
+                        {"epochs", plan_.stage(k).epochs}});
+    s["stages"] = stages;
+  }
   return s;
 }
 

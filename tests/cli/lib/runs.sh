@@ -3,7 +3,8 @@
 # same_run A B: the run directories A and B end in the same state, timings aside: the newest
 # step directory's model.safetensors and optimizer.safetensors byte-identical, and the
 # history (but elapsed_s), summary.json (but timing) and that step's state.json (but
-# elapsed_s and its own checksum) equal.
+# elapsed_s and its own checksum) equal. HISTORY names the history file (a distillation's:
+# distillation_history.json, whose summary's teacher_cache.seconds is a timing too).
 same_run() {
   local last
   last=$(basename "$(ls -d "$1"/checkpoints/step_* | tail -1)")
@@ -12,22 +13,26 @@ same_run() {
   done
   py "
 a, b = '$1', '$2'
-for name, drop in [('training_history.json', 'elapsed_s'), ('summary.json', 'timing'),
+for name, drop in [('${HISTORY:-training_history.json}', 'elapsed_s'), ('summary.json', 'timing'),
                    ('checkpoints/$last/state.json', 'elapsed_s')]:
     x = json.load(open(a + '/' + name)); y = json.load(open(b + '/' + name))
     for d in (x, y):
-        d.pop(drop); d.pop('state_sha256', None)
+        d.pop(drop); d.pop('state_sha256', None); d.get('teacher_cache', {}).pop('seconds', None)
     assert x == y, (name, x, y)
 "
 }
 
-# expect_epochs RUN N: the history of RUN lists epochs 1..N exactly once each.
+# expect_epochs RUN N: the history of RUN (HISTORY as for same_run) lists epochs 1..N exactly
+# once each.
 expect_epochs() {
-  py "h = json.load(open('$1/training_history.json')); assert h['epoch'] == list(range(1, $2 + 1)), h['epoch']"
+  py "h = json.load(open('$1/${HISTORY:-training_history.json}')); assert h['epoch'] == list(range(1, $2 + 1)), h['epoch']"
 }
 
-# newest_epoch LOG: the last epoch a run printed into LOG (0 if none yet).
-newest_epoch() { sed -n 's|^epoch *\([0-9]*\)/.*|\1|p' "$1" | tail -1 | grep . || echo 0; }
+# newest_epoch LOG: the last epoch a run printed into LOG (0 if none yet); a multi-stage run's
+# lines start with "[stage] ".
+newest_epoch() {
+  sed -n 's|^\(\[[^]]*\] \)\{0,1\}epoch *\([0-9]*\)/.*|\2|p' "$1" | tail -1 | grep . || echo 0
+}
 
 # wait_epoch LOG PID K: waits until process PID has printed epoch K (fails if it exits first).
 wait_epoch() {
