@@ -50,7 +50,7 @@ with h5py.File(path, "r") as f:
         n = len(y)
         want = {"tokens": ((n, 4), np.int32), "labels": ((n,), np.int32),
                 "topk_values": ((n, k), np.float32), "topk_indices": ((n, k), np.int32),
-                "logsumexp": ((n,), np.float32)}
+                "logsumexp": ((n,), np.float32), "label_logit": ((n,), np.float32)}
         for ds, (shape, dtype) in want.items():
             assert g[ds].shape == shape and g[ds].dtype == dtype, (name, ds, g[ds].shape, g[ds].dtype)
             assert g[ds].chunks is not None and g[ds].compression == "gzip" and g[ds].shuffle, ds
@@ -70,6 +70,8 @@ with h5py.File(path, "r") as f:
         m = logits.max(axis=1)
         lse = m + np.log(np.exp(logits - m[:, None]).sum(axis=1))
         assert np.abs(lse - g["logsumexp"][()]).max() <= 1e-4, name
+        label_logit = np.take_along_axis(logits, y.astype(np.int64)[:, None], axis=1)[:, 0]
+        assert np.abs(label_logit - g["label_logit"][()]).max() <= 1e-4, name
         print(f"{name}: {n} examples, top {k}: max |stored - Flax| {delta:.3g}")
     assert a["datasets_sha256"] == hashlib.sha256(lines.encode()).hexdigest(), "datasets_sha256"
 

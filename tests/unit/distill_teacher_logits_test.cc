@@ -65,6 +65,7 @@ struct Fixture {
         select_top_k(z, classes, k, s.topk_values.data() + int64_t{n} * k,
                      s.topk_indices.data() + int64_t{n} * k, order);
         s.logsumexp.push_back(static_cast<float>(log_sum_exp(z, classes)));
+        s.label_logit.push_back(z[d.labels[n]]);
       }
     }
     return f;
@@ -131,6 +132,7 @@ TEST(TeacherLogitsFile, RoundTripKeepsEveryValue) {
       EXPECT_EQ(r.splits[i].topk_values, f.splits[i].topk_values);
       EXPECT_EQ(r.splits[i].topk_indices, f.splits[i].topk_indices);
       EXPECT_EQ(r.splits[i].logsumexp, f.splits[i].logsumexp);
+      EXPECT_EQ(r.splits[i].label_logit, f.splits[i].label_logit);
     }
   }
 }
@@ -274,6 +276,11 @@ TEST(TeacherLogitsFile, OutOfRangeValuesAreRefused) {
   EXPECT_CONTAINS(
       refused([](auto& f) { f.splits[0].logsumexp[4] = f.splits[0].topk_values[32] - 1; }),
       "logsumexp: example 4");
+  EXPECT_CONTAINS(
+      refused([](auto& f) { f.splits[1].label_logit[3] = f.splits[1].topk_values[24] + 0.5f; }),
+      "label_logit: example 3");
+  EXPECT_CONTAINS(refused([](auto& f) { f.splits[0].label_logit[0] = INFINITY; }),
+                  "label_logit: example 0");
   EXPECT_CONTAINS(refused([](auto& f) { f.splits[0].labels[0] = 99; }), "label 99 outside");
   EXPECT_CONTAINS(refused([](auto& f) { f.splits[0].tokens[2] = 25; }), "token 25 outside");
   EXPECT_CONTAINS(refused([](auto& f) {

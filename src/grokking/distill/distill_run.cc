@@ -123,11 +123,9 @@ std::optional<TeacherCache<float>> split_teacher_cache(const DistillPlan& plan,
   cache.emplace(plan.teacher.config, plan.teacher.params.data(), data, online,
                 std::max(1, std::min(config.train.loop.eval_batch_size, data.size())));
   if (from_file) {
-    const Stopwatch rebuild;
-    Buffer<float> logits = dense_teacher_logits(*plan.teacher_logits, config.teacher_logits, name,
-                                                data, config.topk_reconstruction);
     const double read = name == "train" ? plan.teacher_logits_read_s : 0;  // counted once
-    cache->set_logits(std::move(logits), read + rebuild.seconds());
+    load_file_logits(*cache, *plan.teacher_logits, config.teacher_logits, name, data,
+                     config.topk_reconstruction, read);
   }
   return cache;
 }

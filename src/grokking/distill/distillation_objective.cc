@@ -18,12 +18,8 @@ std::size_t teacher_ce_column() { return strategy_table().size() + 2; }
 // Σ over the examples of the teacher's hard-label CE (NaN if the cache holds no logits).
 double teacher_cross_entropy(const TeacherCache<float>& teacher, const int32_t* labels,
                              const int32_t* example_ids, int batch) {
-  if (!teacher.needs().logits) return std::nan("");
   double sum = 0;
-  for (int b = 0; b < batch; ++b)
-    sum += softmax_cross_entropy(teacher.logits(example_ids[b]), labels + b, 1,
-                                 teacher.config().n_classes, nullptr, 1.0)
-               .loss;
+  for (int b = 0; b < batch; ++b) sum += teacher.cross_entropy(example_ids[b], labels[b]);
   return sum;
 }
 

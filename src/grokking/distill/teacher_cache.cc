@@ -1,10 +1,12 @@
 #include "grokking/distill/teacher_cache.h"
 
 #include <algorithm>
+#include <cmath>
 #include <cstring>
 
 #include "grokking/core/error.h"
 #include "grokking/core/timer.h"
+#include "grokking/distill/top_k.h"
 #include "grokking/model/transformer.h"
 
 namespace grok {
@@ -56,6 +58,23 @@ void TeacherCache<S>::set_logits(Buffer<S> logits, double seconds) {
   logits_ = std::move(logits);
   needs_.logits = true;
   seconds_ += seconds;
+}
+
+template <typename S>
+void TeacherCache<S>::set_cross_entropy(std::vector<double> per_example) {
+  GROK_CHECK(static_cast<int64_t>(per_example.size()) == size_,
+             "teacher cross-entropy of {} examples for {}", per_example.size(), size_);
+  cross_entropy_ = std::move(per_example);
+}
+
+template <typename S>
+double TeacherCache<S>::cross_entropy(int example, int label) const {
+  GROK_CHECK(example >= 0 && example < size_ && label >= 0 && label < config_.n_classes,
+             "teacher cross-entropy of example {}, label {}", example, label);
+  if (!cross_entropy_.empty()) return cross_entropy_[example];
+  if (!needs_.logits) return std::nan("");
+  const S* z = logits(example);
+  return log_sum_exp(z, config_.n_classes) - static_cast<double>(z[label]);
 }
 
 template <typename S>

@@ -39,6 +39,9 @@ class TeacherCache {
   // in place of the teacher's; needs().logits is then on. `seconds` (reading them) is added to
   // seconds().
   void set_logits(Buffer<S> logits, double seconds = 0);
+  // The teacher's exact hard-label cross-entropy per example [N], for logits that are a
+  // reconstruction (a top-k file: logsumexp − label_logit); cross_entropy() then returns it.
+  void set_cross_entropy(std::vector<double> per_example);
 
   const ModelConfig& config() const { return config_; }
   const TeacherNeeds& needs() const { return needs_; }
@@ -46,6 +49,9 @@ class TeacherCache {
   const S* logits(int example) const;                // [C]
   const S* attention(int layer, int example) const;  // [H,T,T]
   const S* hidden_state(int k, int example) const;   // [T,D]
+  // The teacher's hard-label cross-entropy on the example (its label: `label`): the one given
+  // to set_cross_entropy, else log Σ exp(z) − z_label of its logits (NaN without logits).
+  double cross_entropy(int example, int label) const;
 
   // Bytes held by the cached outputs (recorded in the summary).
   int64_t bytes() const;
@@ -56,6 +62,7 @@ class TeacherCache {
   TeacherNeeds needs_;
   int size_ = 0;
   Buffer<S> logits_;                  // [N,C]
+  std::vector<double> cross_entropy_;  // [N] when set_cross_entropy gave it
   std::vector<Buffer<S>> attention_;  // per layer [N,H,T,T]
   std::vector<Buffer<S>> hidden_;     // per state [N,T,D]
   double seconds_ = 0;

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "grokking/core/error.h"
+#include "grokking/core/timer.h"
 #include "grokking/core/sha256.h"
 #include "grokking/distill/top_k.h"
 
@@ -61,6 +62,7 @@ TeacherLogitsFile compute_teacher_logits(const LoadedModel& teacher,
     s.topk_values.resize(static_cast<std::size_t>(n * k));
     s.topk_indices.resize(static_cast<std::size_t>(n * k));
     s.logsumexp.resize(static_cast<std::size_t>(n));
+    s.label_logit.resize(static_cast<std::size_t>(n));
     for (int64_t i = 0; i < n; ++i) {
       const float* logits = cache.logits(static_cast<int>(i));
       for (int c = 0; c < classes; ++c)
@@ -72,6 +74,7 @@ TeacherLogitsFile compute_teacher_logits(const LoadedModel& teacher,
       select_top_k(logits, classes, k, s.topk_values.data() + i * k, s.topk_indices.data() + i * k,
                    order);
       s.logsumexp[i] = static_cast<float>(log_sum_exp(logits, classes));
+      s.label_logit[i] = logits[s.labels[i]];
     }
   }
   return f;
@@ -161,11 +164,25 @@ Buffer<float> dense_teacher_logits(const TeacherLogitsFile& file, const std::str
   return logits;
 }
 
+void load_file_logits(TeacherCache<float>& cache, const TeacherLogitsFile& file,
+                      const std::string& source, const std::string& name,
+                      const Dataset& expected, TopkReconstruction mode, double seconds) {
+  const Stopwatch rebuild;
+  Buffer<float> logits = dense_teacher_logits(file, source, name, expected, mode);
+  const TeacherLogitsSplit& s = *file.find(name);  // dense_teacher_logits checked it is there
+  std::vector<double> cross_entropy(static_cast<std::size_t>(s.examples()));  // [N]
+  for (int n = 0; n < s.examples(); ++n)
+    cross_entropy[n] = static_cast<double>(s.logsumexp[n]) - s.label_logit[n];
+  cache.set_logits(std::move(logits), seconds + rebuild.seconds());
+  // With every logit stored the CE comes from them, as online (the same bits).
+  if (file.k < file.config.n_classes) cache.set_cross_entropy(std::move(cross_entropy));
+}
+
 TeacherCache<float> teacher_cache_from_file(const TeacherLogitsFile& file,
                                             const std::string& source, const std::string& name,
                                             const Dataset& expected, TopkReconstruction mode) {
   TeacherCache<float> cache(file.config, nullptr, expected, TeacherNeeds{});
-  cache.set_logits(dense_teacher_logits(file, source, name, expected, mode));
+  load_file_logits(cache, file, source, name, expected, mode);
   return cache;
 }
 

@@ -3,6 +3,7 @@
 #include <fmt/format.h>
 #include <fmt/ranges.h>
 
+#include <algorithm>
 #include <cmath>
 #include <string_view>
 
@@ -68,6 +69,14 @@ void check_split(const TeacherLogitsSplit& s, const TeacherLogitsFile& f, const 
     if (!std::isfinite(s.logsumexp[n]) || s.logsumexp[n] < v[0])
       bad(at, fmt::format("logsumexp: example {} has {}, below its largest logit {}", n,
                           s.logsumexp[n], v[0]));
+    // The label's logit is at most the largest, and is the stored value when the label is
+    // among the k.
+    const float z = s.label_logit[n];
+    const int32_t* stored = std::find(c, c + k, s.labels[n]);
+    if (!std::isfinite(z) || z > v[0] || (stored != c + k && v[stored - c] != z))
+      bad(at, fmt::format("label_logit: example {} has {}, which disagrees with its top-k "
+                          "logits (largest {})",
+                          n, z, v[0]));
   }
 }
 
@@ -90,6 +99,7 @@ std::string teacher_logits_checksum(const std::vector<TeacherLogitsSplit>& split
     line("topk_values", bytes_of(s.topk_values));
     line("topk_indices", bytes_of(s.topk_indices));
     line("logsumexp", bytes_of(s.logsumexp));
+    line("label_logit", bytes_of(s.label_logit));
   }
   return sha256_hex(lines);
 }
@@ -128,7 +138,8 @@ std::string teacher_logits_image(const TeacherLogitsFile& f, int gzip_level,
     GROK_CHECK(static_cast<int64_t>(s.tokens.size()) == n * f.config.seq_len &&
                    static_cast<int64_t>(s.topk_values.size()) == n * f.k &&
                    s.topk_indices.size() == s.topk_values.size() &&
-                   static_cast<int64_t>(s.logsumexp.size()) == n,
+                   static_cast<int64_t>(s.logsumexp.size()) == n &&
+                   static_cast<int64_t>(s.label_logit.size()) == n,
                "split {}: inconsistent sizes", s.name);
     Hdf5Group group = root.create_group(s.name);
     group.set_attribute("examples", n);
@@ -137,6 +148,7 @@ std::string teacher_logits_image(const TeacherLogitsFile& f, int gzip_level,
     group.write("topk_values", {n, f.k}, s.topk_values.data(), gzip_level);
     group.write("topk_indices", {n, f.k}, s.topk_indices.data(), gzip_level);
     group.write("logsumexp", {n}, s.logsumexp.data(), gzip_level);
+    group.write("label_logit", {n}, s.label_logit.data(), gzip_level);
   }
   return file.image();
 }
@@ -216,6 +228,7 @@ TeacherLogitsFile read_teacher_logits(const std::filesystem::path& path) {
     s.topk_values = group.read_floats("topk_values", {n, k});
     s.topk_indices = group.read_ints("topk_indices", {n, k});
     s.logsumexp = group.read_floats("logsumexp", {n});
+    s.label_logit = group.read_floats("label_logit", {n});
   }
   if (f.splits.empty()) bad(source, "splits: none stored");
   f.datasets_sha256 = root.string_attribute("datasets_sha256");

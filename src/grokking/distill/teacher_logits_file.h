@@ -1,6 +1,7 @@
 // The offline teacher-logits file (`grokking teacher-logits`, docs/DISTILLATION.md "Offline
 // teacher logits"): per split, the teacher's top-k logits of every example with their class
-// indices, the logsumexp of all its logits, and the example's tokens and label, in HDF5 (one
+// indices, the logsumexp of all its logits and its logit of the label, and the example's
+// tokens and label, in HDF5 (one
 // group per split, /train and /val), with attributes naming the teacher, its model config and
 // task. This file is the format alone: writing it atomically and reading it back with every
 // value range-checked (the file is untrusted) and its checksum verified. Computing it from a
@@ -28,6 +29,7 @@ struct TeacherLogitsSplit {
   std::vector<float> topk_values;     // [N,k] descending; ties: the lower class index first
   std::vector<int32_t> topk_indices;  // [N,k] their classes, distinct, in [0, C)
   std::vector<float> logsumexp;       // [N] log Σ_c exp(z_c) over all C logits
+  std::vector<float> label_logit;     // [N] z_label: the teacher's CE is logsumexp − label_logit
   int examples() const { return static_cast<int>(labels.size()); }
 };
 
@@ -45,7 +47,8 @@ struct TeacherLogitsFile {
   std::string toolkit_version;
   std::vector<TeacherLogitsSplit> splits;
   // sha256 of the lines "<split>/<dataset> <sha256 of its little-endian bytes>\n", splits in
-  // file order, datasets in the order tokens, labels, topk_values, topk_indices, logsumexp.
+  // file order, datasets in the order tokens, labels, topk_values, topk_indices, logsumexp,
+  // label_logit.
   std::string datasets_sha256;
 
   // The split of that name, or null.
