@@ -61,10 +61,10 @@ class TeacherCache {
   ModelConfig config_;
   TeacherNeeds needs_;
   int size_ = 0;
-  Buffer<S> logits_;                  // [N,C]
+  Buffer<S> logits_;                   // [N,C]
   std::vector<double> cross_entropy_;  // [N] when set_cross_entropy gave it
-  std::vector<Buffer<S>> attention_;  // per layer [N,H,T,T]
-  std::vector<Buffer<S>> hidden_;     // per state [N,T,D]
+  std::vector<Buffer<S>> attention_;   // per layer [N,H,T,T]
+  std::vector<Buffer<S>> hidden_;      // per state [N,T,D]
   double seconds_ = 0;
 };
 

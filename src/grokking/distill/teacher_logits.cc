@@ -6,8 +6,8 @@
 #include <cmath>
 
 #include "grokking/core/error.h"
-#include "grokking/core/timer.h"
 #include "grokking/core/sha256.h"
+#include "grokking/core/timer.h"
 #include "grokking/distill/top_k.h"
 
 namespace grok {
@@ -165,8 +165,8 @@ Buffer<float> dense_teacher_logits(const TeacherLogitsFile& file, const std::str
 }
 
 void load_file_logits(TeacherCache<float>& cache, const TeacherLogitsFile& file,
-                      const std::string& source, const std::string& name,
-                      const Dataset& expected, TopkReconstruction mode, double seconds) {
+                      const std::string& source, const std::string& name, const Dataset& expected,
+                      TopkReconstruction mode, double seconds) {
   const Stopwatch rebuild;
   Buffer<float> logits = dense_teacher_logits(file, source, name, expected, mode);
   const TeacherLogitsSplit& s = *file.find(name);  // dense_teacher_logits checked it is there

@@ -56,8 +56,8 @@ Buffer<float> dense_teacher_logits(const TeacherLogitsFile& file, const std::str
 // example (logsumexp − label_logit: the teacher's own, whatever the reconstruction); `seconds`
 // (reading the file) is added to its time.
 void load_file_logits(TeacherCache<float>& cache, const TeacherLogitsFile& file,
-                      const std::string& source, const std::string& name,
-                      const Dataset& expected, TopkReconstruction mode, double seconds = 0);
+                      const std::string& source, const std::string& name, const Dataset& expected,
+                      TopkReconstruction mode, double seconds = 0);
 
 // The same as a teacher cache over `expected` holding logits only: the train split's for
 // distillation, the val split's for validation-split teacher terms.
