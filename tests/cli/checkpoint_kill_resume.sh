@@ -17,18 +17,7 @@ points=($((2 + RANDOM % 10)) $((14 + RANDOM % 9)) $((26 + RANDOM % 9)))
 echo "kill points: after epochs ${points[*]}"
 resume=()
 for k in "${points[@]}"; do
-  "$GROKKING" train "${ARGS[@]}" --save_dir "$WORK/run" "${resume[@]}" >"$WORK/log" 2>&1 &
-  pid=$!
-  wait_epoch "$WORK/log" "$pid" "$k"
-  sleep "0.0$((RANDOM % 10))"
-  kill -KILL "$pid"
-  set +e
-  { wait "$pid"; } 2>/dev/null
-  rc=$?
-  set -e
-  pid=""
-  [ "$rc" -eq 137 ] || { cat "$WORK/log" >&2; fail "run exited $rc before the kill after epoch $k"; }
-  echo "killed after epoch $(newest_epoch "$WORK/log") (wanted >= $k)"
+  kill_after_epoch "$WORK/log" "$k" "$GROKKING" train "${ARGS[@]}" --save_dir "$WORK/run" "${resume[@]}"
   [ ${#resume[@]} -eq 0 ] || expect_in "$WORK/log" "resuming from step"
   if ls -d "$WORK/run/checkpoints"/step_* >/dev/null 2>&1; then
     expect_exit 0 "$GROKKING" inspect "$WORK/run"  # every committed step directory is valid

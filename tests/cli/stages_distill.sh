@@ -54,18 +54,7 @@ points=($((2 + RANDOM % 10)) 15 $((20 + RANDOM % 8)))  # stage 1, the boundary, 
 echo "kill points: after epochs ${points[*]}"
 resume=()
 for k in "${points[@]}"; do
-  "$GROKKING" distill "${ARGS[@]}" --output_dir "$WORK/run" "${resume[@]}" >"$WORK/log" 2>&1 &
-  pid=$!
-  wait_epoch "$WORK/log" "$pid" "$k"
-  sleep "0.0$((RANDOM % 10))"
-  kill -KILL "$pid"
-  set +e
-  { wait "$pid"; } 2>/dev/null
-  rc=$?
-  set -e
-  pid=""
-  [ "$rc" -eq 137 ] || { cat "$WORK/log" >&2; fail "run exited $rc before the kill after epoch $k"; }
-  echo "killed after epoch $(newest_epoch "$WORK/log") (wanted >= $k)"
+  kill_after_epoch "$WORK/log" "$k" "$GROKKING" distill "${ARGS[@]}" --output_dir "$WORK/run" "${resume[@]}"
   ! grep -F "skipping invalid checkpoint" "$WORK/log" || fail "a committed checkpoint did not load"
   resume=(--resume)
 done

@@ -82,7 +82,7 @@ double reference_top_k_kl(const Vec& s, const Vec& t, const std::vector<int>& to
 TEST(TopKDistillationKl, ClassesLargestFirstTiesToTheLowerClass) {
   const double t[] = {0.5, 2.0, -1.0, 2.0, 0.5, 3.0};
   int32_t order[6];
-  top_k_classes(t, 6, 4, order);
+  top_k_order(t, 6, 4, order);
   EXPECT_EQ(std::vector<int32_t>(order, order + 4), (std::vector<int32_t>{5, 1, 3, 0}));
 }
 

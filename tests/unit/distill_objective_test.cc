@@ -19,15 +19,7 @@ using testing::random_tokens;
 constexpr int kExamples = 12, kBatch = 4;
 const std::vector<int32_t> kIds = {5, 0, 11, 2};
 
-ModelConfig tiny(int dim) {
-  ModelConfig c;
-  c.vocab_size = c.n_classes = 9;
-  c.dim = dim;
-  c.heads = 2;
-  c.depth = 2;
-  c.dropout = 0.0;
-  return c;
-}
+ModelConfig tiny(int dim) { return testing::tiny_model(dim, 2); }
 
 struct Fixture {
   ModelConfig teacher_config = tiny(12);

@@ -10,6 +10,7 @@
 
 #include "grokking/distill/distillation_objective.h"
 #include "unit/model_test_support.h"
+#include "unit/stage_test_support.h"
 #include "unit/test_support.h"
 
 namespace grok {
@@ -17,15 +18,7 @@ namespace {
 
 constexpr int kBatch = 4;
 
-ModelConfig tiny(int dim) {
-  ModelConfig c;
-  c.vocab_size = c.n_classes = 9;
-  c.dim = dim;
-  c.heads = 2;
-  c.depth = 1;
-  c.dropout = 0.0;
-  return c;
-}
+ModelConfig tiny(int dim) { return testing::tiny_model(dim, 1); }
 
 struct Step {
   ObjectiveSums sums;
@@ -61,9 +54,7 @@ TEST(DistillStages, AnObjectiveInAStageEqualsOneBuiltWithItsSettings) {
                                   TeacherNeeds{true, false, true}, kBatch);
   DistillSettings run;
   run.strategies = {"logit", "feature"};
-  StageConfig stage;
-  stage.name = "soft";
-  stage.epochs = 1;
+  StageConfig stage = testing_support::stage("soft", 1);
   stage.weights = {{"alpha", 0.1}, {"temperature", 3.0}, {"feature_weight", 2.0}};
   DistillSettings direct = run;
   direct.alpha = 0.1;
@@ -83,20 +74,15 @@ TEST(DistillStages, AnObjectiveInAStageEqualsOneBuiltWithItsSettings) {
   EXPECT_EQ(in_stage.d_logits, expected.d_logits);
   EXPECT_NE(in_stage.sums.loss, before.sums.loss);  // and the stage changed something
   // A stage without weights: the run's values again.
-  StageConfig plain;
-  plain.name = "plain";
-  plain.epochs = 1;
+  const StageConfig plain = testing_support::stage("plain", 1);
   staged.begin_stage(plain);
   EXPECT_EQ(step(staged, student, data).sums.loss, before.sums.loss);
 }
 
 TEST(DistillStages, OutOfRangeWeightsAreRefusedNamingTheStage) {
   DistillSettings run;
-  StageConfig a, b;
-  a.name = "a";
-  a.epochs = 1;
-  b = a;
-  b.name = "b";
+  const StageConfig a = testing_support::stage("a", 1);
+  StageConfig b = testing_support::stage("b", 1);
   b.weights = {{"alpha", 1.5}};
   EXPECT_EQ(testing_support::error_of([&] { check_stage_settings(run, {a}); }), "(no error)");
   EXPECT_CONTAINS(testing_support::error_of([&] {

@@ -1,4 +1,5 @@
-// Helpers shared by the model tests: random fills and a central-difference gradient check.
+// Helpers shared by the model tests: random fills, a tiny model config and a central-difference
+// gradient check.
 #pragma once
 
 #include <gtest/gtest.h>
@@ -9,8 +10,20 @@
 #include <vector>
 
 #include "grokking/core/philox.h"
+#include "grokking/model/model_config.h"
 
 namespace grok::testing {
+
+// A tiny model of 9 tokens and 9 classes (p 7 and its two special tokens), 2 heads, no dropout.
+inline ModelConfig tiny_model(int dim, int depth) {
+  ModelConfig c;
+  c.vocab_size = c.n_classes = 9;
+  c.dim = dim;
+  c.heads = 2;
+  c.depth = depth;
+  c.dropout = 0.0;
+  return c;
+}
 
 // Uniform in [-scale, scale), a pure function of (seed, index).
 inline std::vector<double> random_vector(std::size_t n, uint64_t seed, double scale = 1.0) {

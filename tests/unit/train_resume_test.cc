@@ -21,6 +21,7 @@
 #include "grokking/train/model_loader.h"
 #include "grokking/train/stop_signal.h"
 #include "grokking/train/trainer.h"
+#include "unit/stage_test_support.h"
 #include "unit/test_support.h"
 
 namespace grok {
@@ -301,12 +302,9 @@ TEST_F(TrainResumeTest, MultiStageRunsResumeBitIdenticallyInEveryStage) {
     fs::remove_all(root_);
     tweak_ = [reset](TrainConfig& c) {
       c.optimizer.warmup_steps = 6;
-      StageConfig frozen, all;
-      frozen.name = "frozen";
-      frozen.epochs = 3;
+      StageConfig frozen = testing_support::stage("frozen", 3),
+                  all = testing_support::stage("all", 5);
       frozen.param_groups = std::vector<ParamGroupRule>{{"^embedding\\.", 0.0, std::nullopt}};
-      all.name = "all";
-      all.epochs = 5;
       all.learning_rate = 2e-3;
       all.reset_optimizer = reset;
       c.stages = {frozen, all};
@@ -328,25 +326,18 @@ TEST_F(TrainResumeTest, MultiStageRunsResumeBitIdenticallyInEveryStage) {
 
 // A resume with another stages list is refused, naming the section.
 TEST_F(TrainResumeTest, ResumingWithOtherStagesIsRefused) {
-  tweak_ = [](TrainConfig& c) {
-    StageConfig a, b;
-    a.name = "a";
-    a.epochs = 4;
-    b.name = "b";
-    b.epochs = 4;
-    c.stages = {a, b};
+  // Stages "a" and "b" of 4 epochs each; b resets the optimizer or not.
+  const auto two_stages = [this](bool reset) {
+    tweak_ = [reset](TrainConfig& c) {
+      StageConfig b = testing_support::stage("b", 4);
+      b.reset_optimizer = reset;
+      c.stages = {testing_support::stage("a", 4), b};
+    };
   };
+  two_stages(false);
   StopAtStep objective(25, 5, SIGTERM);
   ASSERT_EQ(train("run", false, &objective), 143);
-  tweak_ = [](TrainConfig& c) {
-    StageConfig a, b;
-    a.name = "a";
-    a.epochs = 4;
-    b.name = "b";
-    b.epochs = 4;
-    b.reset_optimizer = true;
-    c.stages = {a, b};
-  };
+  two_stages(true);
   const std::string message = testing_support::error_of([&] { train("run", true); });
   EXPECT_NE(message.find("different run"), std::string::npos) << message;
   EXPECT_NE(message.find("stages"), std::string::npos) << message;

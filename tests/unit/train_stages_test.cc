@@ -16,6 +16,7 @@
 #include "grokking/train/stage_config.h"
 #include "grokking/train/stage_plan.h"
 #include "grokking/train/trainer.h"
+#include "unit/stage_test_support.h"
 #include "unit/test_support.h"
 
 namespace grok {
@@ -23,13 +24,7 @@ namespace {
 
 namespace fs = std::filesystem;
 using testing_support::error_of;
-
-StageConfig stage(const std::string& name, int epochs) {
-  StageConfig s;
-  s.name = name;
-  s.epochs = epochs;
-  return s;
-}
+using testing_support::stage;
 
 TEST(StageConfig, ParsesAMappingWithNestedRulesAndRoundTrips) {
   const StageConfig s = parse_stage(

@@ -219,6 +219,22 @@ struct Codec<std::vector<T>> {
   static std::string text(const std::vector<T>& v) { return yaml(v); }
 };
 
+// A value written as one YAML flow mapping ("{pattern: x, lr_multiplier: 0}"), read and written
+// by its own functions; a list item as it is, never a number. Codec<T> derives from it.
+template <typename T, T (*Parse)(const std::string& text, const std::string& key),
+          std::string (*Yaml)(const T&), nlohmann::json (*Json)(const T&),
+          T (*FromJson)(const nlohmann::json&)>
+struct MappingCodec {
+  static T parse(const std::string& text, const std::string& key) { return Parse(text, key); }
+  static constexpr bool kIntegral = false;
+  static std::string yaml(const T& v) { return Yaml(v); }
+  static std::string yaml_item(const T& v) { return Yaml(v); }
+  static nlohmann::json json(const T& v) { return Json(v); }
+  static T from_json(const nlohmann::json& j) { return FromJson(j); }
+  static std::optional<double> number(const T&) { return std::nullopt; }
+  static std::string text(const T& v) { return Yaml(v); }
+};
+
 template <typename T>
 inline constexpr bool kIsList = false;
 template <typename T>

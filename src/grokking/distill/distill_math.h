@@ -52,23 +52,15 @@ double distillation_kl(const S* s, const S* t, int classes, double temperature, 
   return temperature * temperature * kl;
 }
 
-// The k largest of t [C] in top-k order (top_k.h, as teacher-logits files store them): order [C]
-// receives every class, its first k the chosen ones (the rest unspecified).
-template <typename S>
-void top_k_classes(const S* t, int classes, int k, int32_t* order) {
-  for (int c = 0; c < classes; ++c) order[c] = c;
-  std::partial_sort(order, order + k, order + classes,
-                    [t](int32_t a, int32_t b) { return top_k_before(t, a, b); });
-}
-
 // Top-k logit distillation of one example (Tunix's definition): τ²·KL over the teacher's k
-// largest classes only, both tempered softmaxes renormalised over those k. If d_s is not null,
-// adds scale·d/ds into d_s [C] (zero outside the k classes). Scratch: order [C]; gathered
-// [3k] (student, teacher and gradient at the k classes); work [2k] (distillation_kl's).
+// largest classes only (top_k.h's order, as teacher-logits files store them), both tempered
+// softmaxes renormalised over those k. If d_s is not null, adds scale·d/ds into d_s [C] (zero
+// outside the k classes). Scratch: order [C]; gathered [3k] (student, teacher and gradient at the k
+// classes); work [2k] (distillation_kl's).
 template <typename S>
 double top_k_distillation_kl(const S* s, const S* t, int classes, int k, double temperature,
                              double scale, S* d_s, int32_t* order, S* gathered, double* work) {
-  top_k_classes(t, classes, k, order);
+  top_k_order(t, classes, k, order);
   S* s_k = gathered;
   S* t_k = gathered + k;
   S* d_k = gathered + 2 * k;

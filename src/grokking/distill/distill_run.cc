@@ -8,6 +8,7 @@
 
 #include "grokking/core/error.h"
 #include "grokking/core/gemm.h"
+#include "grokking/core/paths.h"
 #include "grokking/core/threads.h"
 #include "grokking/core/timer.h"
 #include "grokking/distill/distillation_objective.h"
@@ -76,12 +77,9 @@ std::string distill_config_yaml(DistillConfig config) {
 
 nlohmann::json distillation_metadata(const DistillPlan& plan, int64_t teacher_cache_bytes) {
   const DistillConfig& c = plan.config;
-  std::error_code ignored;
   // Without --teacher_checkpoint: the step directory the file was written from.
-  const fs::path given =
-      c.teacher_checkpoint.empty() ? plan.teacher.step_dir : fs::path(c.teacher_checkpoint);
-  fs::path teacher_path = fs::weakly_canonical(fs::absolute(given), ignored);
-  if (teacher_path.empty()) teacher_path = fs::absolute(given);
+  const fs::path teacher_path = absolute_path(
+      c.teacher_checkpoint.empty() ? plan.teacher.step_dir : fs::path(c.teacher_checkpoint));
   nlohmann::json section = to_json(c.settings);
   section["teacher_checkpoint"] = teacher_path.string();
   section["teacher_step"] = plan.teacher.step;
@@ -92,9 +90,7 @@ nlohmann::json distillation_metadata(const DistillPlan& plan, int64_t teacher_ca
   section["depth_scale"] = c.depth_scale;
   section["teacher_cache_bytes"] = teacher_cache_bytes;
   if (plan.teacher_logits) {
-    fs::path file = fs::weakly_canonical(fs::absolute(c.teacher_logits), ignored);
-    if (file.empty()) file = fs::absolute(c.teacher_logits);
-    section["teacher_logits"] = {{"file", file.string()},
+    section["teacher_logits"] = {{"file", absolute_path(c.teacher_logits).string()},
                                  {"datasets_sha256", plan.teacher_logits->datasets_sha256},
                                  {"teacher_sha256", plan.teacher_logits->teacher_sha256},
                                  {"k", plan.teacher_logits->k},

@@ -6,6 +6,7 @@
 #include <cmath>
 
 #include "grokking/core/error.h"
+#include "grokking/core/paths.h"
 #include "grokking/core/sha256.h"
 #include "grokking/core/timer.h"
 #include "grokking/distill/top_k.h"
@@ -31,10 +32,7 @@ TeacherLogitsFile compute_teacher_logits(const LoadedModel& teacher,
                                          int eval_batch_size) {
   TeacherLogitsFile f;
   f.teacher_sha256 = sha256_file_hex(teacher.step_dir / "model.safetensors");
-  std::error_code ignored;  // the absolute step directory, or as given if it cannot be resolved
-  const std::filesystem::path step_dir =
-      std::filesystem::weakly_canonical(teacher.step_dir, ignored);
-  f.teacher_checkpoint = step_dir.empty() ? teacher.step_dir.string() : step_dir.string();
+  f.teacher_checkpoint = absolute_path(teacher.step_dir).string();
   f.teacher_step = teacher.step;
   f.teacher_epoch = teacher.epoch;
   f.teacher_seed = teacher.metadata.value("seed", teacher.task.split_seed);

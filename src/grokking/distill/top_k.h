@@ -19,15 +19,21 @@ bool top_k_before(const S* logits, int32_t a, int32_t b) {
   return logits[a] > logits[b] || (logits[a] == logits[b] && a < b);
 }
 
-// The k (1 <= k <= classes) largest of logits [C] in top-k order: their values [k] and class
-// indices [k]. order [C] is the caller's scratch.
+// The k (1 <= k <= classes) largest of logits [C] in top-k order: order [C] receives every
+// class, its first k the chosen ones (the rest unspecified).
+template <typename S>
+void top_k_order(const S* logits, int classes, int k, int32_t* order) {
+  std::iota(order, order + classes, 0);
+  std::partial_sort(order, order + k, order + classes,
+                    [logits](int32_t a, int32_t b) { return top_k_before(logits, a, b); });
+}
+
+// The same as values [k] and class indices [k]. order is the caller's scratch.
 template <typename S>
 void select_top_k(const S* logits, int classes, int k, S* values, int32_t* indices,
                   std::vector<int32_t>& order) {
   order.resize(static_cast<std::size_t>(classes));
-  std::iota(order.begin(), order.end(), 0);
-  std::partial_sort(order.begin(), order.begin() + k, order.end(),
-                    [logits](int32_t a, int32_t b) { return top_k_before(logits, a, b); });
+  top_k_order(logits, classes, k, order.data());
   for (int i = 0; i < k; ++i) {
     indices[i] = order[static_cast<std::size_t>(i)];
     values[i] = logits[indices[i]];

@@ -31,17 +31,8 @@ std::string param_group_rule_yaml(const ParamGroupRule& rule);
 nlohmann::json param_group_rule_json(const ParamGroupRule& rule);
 
 template <>
-struct Codec<ParamGroupRule> {
-  static ParamGroupRule parse(const std::string& text, const std::string& key) {
-    return parse_param_group_rule(text, key);
-  }
-  static constexpr bool kIntegral = false;
-  static std::string yaml(const ParamGroupRule& v) { return param_group_rule_yaml(v); }
-  static std::string yaml_item(const ParamGroupRule& v) { return yaml(v); }
-  static nlohmann::json json(const ParamGroupRule& v) { return param_group_rule_json(v); }
-  static ParamGroupRule from_json(const nlohmann::json& j) { return param_group_rule_from_json(j); }
-  static std::optional<double> number(const ParamGroupRule&) { return std::nullopt; }
-  static std::string text(const ParamGroupRule& v) { return yaml(v); }
-};
+struct Codec<ParamGroupRule>
+    : MappingCodec<ParamGroupRule, parse_param_group_rule, param_group_rule_yaml,
+                   param_group_rule_json, param_group_rule_from_json> {};
 
 }  // namespace grok

@@ -55,17 +55,7 @@ OptimizerConfig stage_optimizer(const OptimizerConfig& run, const StageConfig& s
 int64_t total_epochs(const std::vector<StageConfig>& stages);
 
 template <>
-struct Codec<StageConfig> {
-  static StageConfig parse(const std::string& text, const std::string& key) {
-    return parse_stage(text, key);
-  }
-  static constexpr bool kIntegral = false;
-  static std::string yaml(const StageConfig& v) { return stage_yaml(v); }
-  static std::string yaml_item(const StageConfig& v) { return yaml(v); }
-  static nlohmann::json json(const StageConfig& v) { return stage_json(v); }
-  static StageConfig from_json(const nlohmann::json& j) { return stage_from_json(j); }
-  static std::optional<double> number(const StageConfig&) { return std::nullopt; }
-  static std::string text(const StageConfig& v) { return yaml(v); }
-};
+struct Codec<StageConfig>
+    : MappingCodec<StageConfig, parse_stage, stage_yaml, stage_json, stage_from_json> {};
 
 }  // namespace grok

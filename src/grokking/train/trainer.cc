@@ -253,27 +253,27 @@ void TrainingRun::enter_stage(std::size_t k) {
   const bool reset = plan_.staged() && plan_.stage(k).reset_optimizer;
   const int64_t first_step = plan_.first_step(k);
   const std::vector<ParamGroupRule>& rules = config.param_groups;
-  const bool decay_to_init = config.decay_to == DecayTo::kInit;
   matches_.clear();
-  std::unique_ptr<Optimizer> next = make_optimizer(
-      config, layout_,
-      rules.empty() ? std::vector<ParamGroup>{}
-                    : groups_from_rules(rules, layout_, "", config.weight_decay, matches_));
-  hand_over(optimizer_.get(), *next, reset, first_step);
-  if (decay_to_init) next->set_decay_anchor(initial_params_.data());
-  model_.set_frozen(next->frozen());
-  optimizer_ = std::move(next);
+  // The stage's optimizer over `layout` (its tensors named prefix + name), taking over from
+  // the previous stage's; `anchor`: the initial weights, for decay_to init.
+  const auto next_optimizer = [&](std::unique_ptr<Optimizer>& current, const TensorLayout& layout,
+                                  const std::string& prefix, std::vector<ParamGroup> fallback,
+                                  const float* anchor) {
+    std::unique_ptr<Optimizer> next = make_optimizer(
+        config, layout,
+        rules.empty() ? std::move(fallback)
+                      : groups_from_rules(rules, layout, prefix, config.weight_decay, matches_));
+    hand_over(current.get(), *next, reset, first_step);
+    if (config.decay_to == DecayTo::kInit) next->set_decay_anchor(anchor);
+    current = std::move(next);
+  };
+  next_optimizer(optimizer_, layout_, "", {}, initial_params_.data());
+  model_.set_frozen(optimizer_->frozen());
   groups_ = {{"", &layout_, params_.data(), optimizer_.get()}};
   // The objective's own trainable tensors (projectors): a parameter group of their own.
   if (const TensorLayout* extra = objective_.extra_layout(); extra && extra->total_size() > 0) {
-    std::unique_ptr<Optimizer> next_extra = make_optimizer(
-        config, *extra,
-        rules.empty()
-            ? single_group("projectors", *extra, config)
-            : groups_from_rules(rules, *extra, "projectors.", config.weight_decay, matches_));
-    hand_over(extra_optimizer_.get(), *next_extra, reset, first_step);
-    if (decay_to_init) next_extra->set_decay_anchor(initial_extra_.data());
-    extra_optimizer_ = std::move(next_extra);
+    next_optimizer(extra_optimizer_, *extra, "projectors.",
+                   single_group("projectors", *extra, config), initial_extra_.data());
     groups_.push_back({"projectors.", extra, objective_.extra_params(), extra_optimizer_.get()});
   }
   if (plan_.staged()) objective_.begin_stage(plan_.stage(k));

@@ -44,3 +44,24 @@ wait_epoch() {
     sleep 0.01
   done
 }
+
+# kill_after_epoch LOG K CMD...: runs CMD in the background (output in LOG; its pid in the
+# caller's $pid meanwhile, for the caller's EXIT trap), waits until it has printed epoch K, then
+# after a random delay of up to 0.09 s (from $RANDOM: seed it) kills it with SIGKILL; fails if it
+# had already exited.
+kill_after_epoch() {
+  local log=$1 k=$2 rc
+  shift 2
+  "$@" >"$log" 2>&1 &
+  pid=$!
+  wait_epoch "$log" "$pid" "$k"
+  sleep "0.0$((RANDOM % 10))"
+  kill -KILL "$pid"
+  set +e
+  { wait "$pid"; } 2>/dev/null
+  rc=$?
+  set -e
+  pid=""
+  [ "$rc" -eq 137 ] || { cat "$log" >&2; fail "run exited $rc before the kill after epoch $k"; }
+  echo "killed after epoch $(newest_epoch "$log") (wanted >= $k)"
+}
