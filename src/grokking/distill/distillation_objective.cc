@@ -16,10 +16,10 @@ std::size_t kl_column() { return strategy_table().size() + 1; }
 std::size_t teacher_ce_column() { return strategy_table().size() + 2; }
 
 // Σ over the examples of the teacher's hard-label CE (NaN if the cache holds no logits).
-double teacher_cross_entropy(const TeacherCache<float>& teacher, const int32_t* labels,
-                             const int32_t* example_ids, int batch) {
+double teacher_cross_entropy(const TeacherCache<float>& teacher, const int32_t* example_ids,
+                             int batch) {
   double sum = 0;
-  for (int b = 0; b < batch; ++b) sum += teacher.cross_entropy(example_ids[b], labels[b]);
+  for (int b = 0; b < batch; ++b) sum += teacher.cross_entropy(example_ids[b]);
   return sum;
 }
 
@@ -68,8 +68,8 @@ std::vector<std::string> DistillationObjective::validation_component_names() con
   return names;
 }
 
-double DistillationObjective::add_terms(const StrategyBatch<float>& in, const int32_t* labels,
-                                        float* d_logits, float* d_extra, Scratch<float>& scratch,
+double DistillationObjective::add_terms(const StrategyBatch<float>& in, float* d_logits,
+                                        float* d_extra, Scratch<float>& scratch,
                                         std::vector<double>& sums) const {
   double weighted = 0;
   for (const Term& term : terms_) {
@@ -82,7 +82,7 @@ double DistillationObjective::add_terms(const StrategyBatch<float>& in, const in
     const double tau = settings_.param("temperature");
     sums[kl_column()] = sums[*logit_column_] / (tau * tau);
   }
-  sums[teacher_ce_column()] = teacher_cross_entropy(in.teacher, labels, in.example_ids, in.batch);
+  sums[teacher_ce_column()] = teacher_cross_entropy(in.teacher, in.example_ids, in.batch);
   return weighted;
 }
 
@@ -105,19 +105,19 @@ ObjectiveSums DistillationObjective::loss_and_gradient(Transformer<float>& model
   sums.components[ce_column()] = ce.loss;
   if (settings_.ground_truth()) sums.loss += alpha * ce.loss;
   const StrategyBatch<float> in{model, logits, teacher_, example_ids, batch, normaliser};
-  sums.loss += add_terms(in, labels, d_logits, d_extra, scratch, sums.components);
+  sums.loss += add_terms(in, d_logits, d_extra, scratch, sums.components);
   return sums;
 }
 
 std::vector<double> DistillationObjective::validation_sums(Transformer<float>& model,
                                                            const float* logits,
-                                                           const int32_t* labels,
+                                                           const int32_t* /*labels*/,
                                                            const int32_t* example_ids, int batch,
                                                            Scratch<float>& scratch) const {
   GROK_CHECK(val_teacher_, "no teacher outputs on the validation split");
   std::vector<double> sums(teacher_ce_column() + 1, 0.0);
   const StrategyBatch<float> in{model, logits, *val_teacher_, example_ids, batch, batch};
-  add_terms(in, labels, nullptr, nullptr, scratch, sums);
+  add_terms(in, nullptr, nullptr, scratch, sums);
   sums.erase(sums.begin() + static_cast<std::ptrdiff_t>(ce_column()));
   return sums;
 }

@@ -63,8 +63,8 @@ class DistillationObjective : public Objective {
   // Each strategy's unweighted sum over the batch into sums[column], and logit_kl and
   // teacher_ce_loss at their places (the columns after the table's and ce_loss); d_logits
   // null: losses only.
-  double add_terms(const StrategyBatch<float>& in, const int32_t* labels, float* d_logits,
-                   float* d_extra, Scratch<float>& scratch, std::vector<double>& sums) const;
+  double add_terms(const StrategyBatch<float>& in, float* d_logits, float* d_extra,
+                   Scratch<float>& scratch, std::vector<double>& sums) const;
 
   DistillSettings settings_;
   const DistillSettings run_settings_;  // without stages' weights

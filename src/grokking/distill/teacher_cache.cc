@@ -14,7 +14,7 @@ namespace grok {
 template <typename S>
 TeacherCache<S>::TeacherCache(const ModelConfig& config, const S* params, const Dataset& data,
                               const TeacherNeeds& needs, int chunk)
-    : config_(config), needs_(needs), size_(data.size()) {
+    : config_(config), needs_(needs), size_(data.size()), labels_(data.labels) {
   GROK_CHECK(chunk >= 1, "teacher cache chunk {}", chunk);
   const Stopwatch wall;
   const int64_t n = size_, t = config.seq_len;
@@ -47,7 +47,19 @@ TeacherCache<S>::TeacherCache(const ModelConfig& config, const S* params, const 
       std::memcpy(hidden_[k].data() + begin * state, teacher.hidden_state(static_cast<int>(k)),
                   sizeof(S) * count * state);
   }
+  if (needs.logits) compute_cross_entropy();
   seconds_ = wall.seconds();
+}
+
+template <typename S>
+void TeacherCache<S>::compute_cross_entropy() {
+  cross_entropy_.resize(static_cast<std::size_t>(size_));
+  for (int n = 0; n < size_; ++n) {
+    GROK_CHECK(labels_[n] >= 0 && labels_[n] < config_.n_classes, "label {} of example {}",
+               labels_[n], n);
+    const S* z = logits(n);
+    cross_entropy_[n] = log_sum_exp(z, config_.n_classes) - static_cast<double>(z[labels_[n]]);
+  }
 }
 
 template <typename S>
@@ -57,24 +69,22 @@ void TeacherCache<S>::set_logits(Buffer<S> logits, double seconds) {
              config_.n_classes);
   logits_ = std::move(logits);
   needs_.logits = true;
+  compute_cross_entropy();
   seconds_ += seconds;
 }
 
 template <typename S>
 void TeacherCache<S>::set_cross_entropy(std::vector<double> per_example) {
-  GROK_CHECK(static_cast<int64_t>(per_example.size()) == size_,
-             "teacher cross-entropy of {} examples for {}", per_example.size(), size_);
+  GROK_CHECK(needs_.logits && static_cast<int64_t>(per_example.size()) == size_,
+             "teacher cross-entropy of {} examples for {} (logits set first)", per_example.size(),
+             size_);
   cross_entropy_ = std::move(per_example);
 }
 
 template <typename S>
-double TeacherCache<S>::cross_entropy(int example, int label) const {
-  GROK_CHECK(example >= 0 && example < size_ && label >= 0 && label < config_.n_classes,
-             "teacher cross-entropy of example {}, label {}", example, label);
-  if (!cross_entropy_.empty()) return cross_entropy_[example];
-  if (!needs_.logits) return std::nan("");
-  const S* z = logits(example);
-  return log_sum_exp(z, config_.n_classes) - static_cast<double>(z[label]);
+double TeacherCache<S>::cross_entropy(int example) const {
+  GROK_CHECK(example >= 0 && example < size_, "teacher cross-entropy of example {}", example);
+  return needs_.logits ? cross_entropy_[example] : std::nan("");
 }
 
 template <typename S>

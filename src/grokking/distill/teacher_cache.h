@@ -40,7 +40,7 @@ class TeacherCache {
   // seconds().
   void set_logits(Buffer<S> logits, double seconds = 0);
   // The teacher's exact hard-label cross-entropy per example [N], for logits that are a
-  // reconstruction (a top-k file: logsumexp − label_logit); cross_entropy() then returns it.
+  // reconstruction (a top-k file: logsumexp − label_logit), in place of the logits' own.
   void set_cross_entropy(std::vector<double> per_example);
 
   const ModelConfig& config() const { return config_; }
@@ -49,9 +49,10 @@ class TeacherCache {
   const S* logits(int example) const;                // [C]
   const S* attention(int layer, int example) const;  // [H,T,T]
   const S* hidden_state(int k, int example) const;   // [T,D]
-  // The teacher's hard-label cross-entropy on the example (its label: `label`): the one given
-  // to set_cross_entropy, else log Σ exp(z) − z_label of its logits (NaN without logits).
-  double cross_entropy(int example, int label) const;
+  // The teacher's hard-label cross-entropy on the example: log Σ exp(z) − z_label of its logits
+  // (computed once, when they are set), or the one given to set_cross_entropy; NaN without
+  // logits.
+  double cross_entropy(int example) const;
 
   // Bytes held by the cached outputs (recorded in the summary).
   int64_t bytes() const;
@@ -61,8 +62,12 @@ class TeacherCache {
   ModelConfig config_;
   TeacherNeeds needs_;
   int size_ = 0;
+  // Fills cross_entropy_ from the logits.
+  void compute_cross_entropy();
+
+  std::vector<int32_t> labels_;        // [N] the examples' labels
   Buffer<S> logits_;                   // [N,C]
-  std::vector<double> cross_entropy_;  // [N] when set_cross_entropy gave it
+  std::vector<double> cross_entropy_;  // [N] with logits
   std::vector<Buffer<S>> attention_;   // per layer [N,H,T,T]
   std::vector<Buffer<S>> hidden_;      // per state [N,T,D]
   double seconds_ = 0;
